@@ -1,0 +1,11 @@
+"""Command-line interface. Each module below registers its commands on the shared group."""
+from assistant.cli.base import cli
+
+# Registration by import; one module per area, each owned by its package's work.
+from assistant.cli import transcribe_cmd  # noqa: F401,E402
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="casenote")

