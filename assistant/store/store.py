@@ -1,0 +1,310 @@
+"""The Casenote store: one SQLite file under ``$CASENOTE_HOME`` (WAL, foreign keys, secure_delete).
+
+This module holds the connection, users, voiceprints, consent (grant, check, revoke-and-erase), the
+audit log and the bookkeeping the pipeline uses to resume. Note review and export live in
+``assistant.store.notes`` and retention in ``assistant.store.retention``; ``Store`` combines them.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from assistant import paths
+from assistant.store import validate
+from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, StoreError
+from assistant.store.faults import fault_point
+from assistant.store.migrations import migrate
+from assistant.store.sealing import new_key, seal, unseal
+
+__all__ = ["StoreBase", "now_iso", "PURPOSE", "STAGES"]
+
+PURPOSE = "post-session dictation"
+# Processing stages of a recording, in order; ``done`` means its note is stored.
+STAGES = ("importing", "imported", "speaker_checked", "transcribed", "redacted", "extracted", "done")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class StoreBase:
+    """Connection handling, users, voiceprints, consent, audit, recordings."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else paths.database_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self.path.exists()
+        # Autocommit mode: transactions are explicit (``_tx``), so a multi-row change is all or nothing.
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY",
+                       "synchronous=FULL", "busy_timeout=30000"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        if fresh:
+            os.chmod(self.path, 0o600)
+        migrate(self.conn)
+        self.db = sqlite_utils.Database(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- plumbing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _tx(self):
+        """One write transaction; rolled back on any error (or a kill, by SQLite's journal)."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def _audit(self, actor: str, action: str, note_id: str | None = None, consent_id: str | None = None,
+               detail: dict | None = None, sealed: bytes | None = None) -> None:
+        """Append one audit row (inside the caller's transaction). ``detail`` must hold no personal data."""
+        self.conn.execute(
+            "INSERT INTO audit_log (at, actor, action, note_id, consent_id, detail, sealed) VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), actor, action, note_id, consent_id, json.dumps(detail or {}), sealed))
+
+    def audit(self, note_id: str | None = None) -> list[dict]:
+        sql = "SELECT id, at, actor, action, note_id, consent_id, detail, sealed IS NOT NULL AS sealed FROM audit_log"
+        rows = self._all(sql + (" WHERE note_id=? ORDER BY id" if note_id else " ORDER BY id"),
+                         (note_id,) if note_id else ())
+        for r in rows:
+            r["detail"] = json.loads(r["detail"])
+            r["sealed"] = bool(r["sealed"])
+        return rows
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (used to show that a refused request changed nothing)."""
+        return {t: self.db[t].count for t in self.db.table_names() if not t.startswith("sqlite_")}
+
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the database and truncate it; False if a reader kept it from finishing."""
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+
+    # -- users (issue 6 hashes passwords; the store keeps the rows) -------------------------------
+    def add_user(self, name: str, role: str, password_hash: str) -> None:
+        validate.officer_id(name)
+        if role not in validate.ROLES:
+            raise InvalidValue(f"invalid role {role!r}: use one of {', '.join(validate.ROLES)}")
+        with self._tx():
+            if self._one("SELECT 1 FROM users WHERE name=?", (name,)):
+                raise StoreError(f"user {name!r} already exists")
+            self.conn.execute("INSERT INTO users VALUES (?,?,?,?)", (name, role, password_hash, now_iso()))
+            self._audit(name, "user.add", detail={"role": role})
+
+    def get_user(self, name: str) -> dict | None:
+        return self._one("SELECT name, role, password_hash, created_at FROM users WHERE name=?", (name,))
+
+    def assign_reviewer(self, reviewer: str, officer: str) -> None:
+        validate.officer_id(reviewer), validate.officer_id(officer)
+        with self._tx():
+            self.conn.execute("INSERT OR IGNORE INTO reviewer_assignments VALUES (?,?,?)",
+                              (reviewer, officer, now_iso()))
+            self._audit(reviewer, "reviewer.assign", detail={"officer": officer})
+
+    def officers_of(self, reviewer: str) -> list[str]:
+        return [r["officer"] for r in
+                self._all("SELECT officer FROM reviewer_assignments WHERE reviewer=? ORDER BY officer", (reviewer,))]
+
+    # -- voiceprints ------------------------------------------------------------------------------
+    def set_voiceprint(self, officer: str, embedding: np.ndarray) -> None:
+        validate.officer_id(officer)
+        vec = np.asarray(embedding, dtype="<f4").ravel()
+        if vec.size == 0 or not np.all(np.isfinite(vec)):
+            raise InvalidValue("voiceprint must be a non-empty finite vector")
+        with self._tx():
+            self.conn.execute("INSERT OR REPLACE INTO voiceprints VALUES (?,?,?,?)",
+                              (officer, vec.tobytes(), vec.size, now_iso()))
+            self._audit(officer, "voiceprint.set", detail={"dim": int(vec.size)})
+
+    def get_voiceprint(self, officer: str) -> np.ndarray | None:
+        row = self._one("SELECT embedding FROM voiceprints WHERE officer=?", (officer,))
+        return np.frombuffer(row["embedding"], dtype="<f4").astype(np.float32) if row else None
+
+    # -- consent ----------------------------------------------------------------------------------
+    def grant_consent(self, officer: str, retention: str = "delete_on_approval", attested: bool = True) -> str:
+        """Record the officer's consent to capture a post-session dictation; returns its id.
+
+        ``attested`` is the officer's statement that the session has ended and the person on
+        probation is not present; without it nothing may be recorded.
+        """
+        validate.officer_id(officer)
+        validate.retention(retention)
+        if not attested:
+            raise ConsentRequired("consent needs the officer's attestation that the session has ended and the "
+                                  "person on probation is not present")
+        cid = _new_id()
+        with self._tx():
+            self.conn.execute("INSERT INTO consents VALUES (?,?,?,?,?,?,?,NULL,NULL)",
+                              (cid, officer, PURPOSE, retention, 1, 1, now_iso()))
+            self._audit(officer, "consent.grant", consent_id=cid, detail={"retention": retention, "purpose": PURPOSE})
+        return cid
+
+    def get_consent(self, consent_id: str) -> dict:
+        row = self._one("SELECT * FROM consents WHERE id=?", (consent_id,))
+        if not row:
+            raise NotFound(f"no consent {consent_id!r}; list them with: casenote consent list")
+        return row
+
+    def active_consent(self, consent_id: str, officer: str) -> dict:
+        row = self._one("SELECT * FROM consents WHERE id=?", (consent_id,))
+        if not row:
+            raise ConsentRequired(f"no consent {consent_id!r}: record one first with "
+                                  f"casenote consent grant --officer {officer}")
+        if row["revoked_at"]:
+            raise ConsentRequired(f"consent {consent_id} was revoked at {row['revoked_at']}; "
+                                  "grant a new one to record another dictation")
+        if row["officer"] != officer:
+            raise ConsentRequired(f"consent {consent_id} belongs to another officer, not {officer!r}")
+        return row
+
+    def list_consents(self, officer: str | None = None) -> list[dict]:
+        sql = ("SELECT c.*, (SELECT COUNT(*) FROM recordings r WHERE r.consent_id=c.id) AS recordings "
+               "FROM consents c")
+        rows = self._all(sql + (" WHERE officer=? ORDER BY granted_at" if officer else " ORDER BY granted_at"),
+                         (officer,) if officer else ())
+        for r in rows:
+            r["active"] = r["revoked_at"] is None
+        return rows
+
+    def revoke_consent(self, consent_id: str, by: str) -> dict:
+        """Revoke a consent and erase its audio and everything derived from it; return what was erased.
+
+        Order matters for a crash: the consent is marked revoked first (nothing new can use it),
+        then files go, then rows, in one transaction with the audit entry. Re-running finishes a
+        revocation that was interrupted.
+        """
+        consent = self.get_consent(consent_id)
+        with self._tx():
+            if not consent["revoked_at"]:
+                self.conn.execute("UPDATE consents SET revoked_at=?, revoked_by=? WHERE id=?",
+                                  (now_iso(), by, consent_id))
+        recs = self._all("SELECT id, audio_file FROM recordings WHERE consent_id=?", (consent_id,))
+        files = sum(_erase_recording_files(r["id"]) for r in recs)
+        counts = {"recordings": len(recs), "audio_files": files}
+        with self._tx():
+            for table, where in (("notes", "consent_id=?"),
+                                 ("transcripts", "recording_id IN (SELECT id FROM recordings WHERE consent_id=?)"),
+                                 ("stage_results", "recording_id IN (SELECT id FROM recordings WHERE consent_id=?)"),
+                                 ("note_keys", "recording_id IN (SELECT id FROM recordings WHERE consent_id=?)"),
+                                 ("recordings", "consent_id=?")):
+                n = self.conn.execute(f"DELETE FROM {table} WHERE {where}", (consent_id,)).rowcount
+                if table != "recordings":
+                    counts[table] = n
+            fault_point("revoke_before_commit")
+            self._audit(by, "consent.revoke", consent_id=consent_id, detail={"erased": counts})
+        counts["wal_checkpointed"] = self.checkpoint()
+        return counts
+
+    # -- recordings: the pipeline's persisted state -------------------------------------------------
+    def find_recording(self, consent_id: str, sha256: str) -> dict | None:
+        return self._one("SELECT * FROM recordings WHERE consent_id=? AND sha256=?", (consent_id, sha256))
+
+    def get_recording(self, recording_id: str) -> dict:
+        row = self._one("SELECT * FROM recordings WHERE id=?", (recording_id,))
+        if not row:
+            raise NotFound(f"no recording {recording_id!r}")
+        return row
+
+    def add_recording(self, consent_id: str, officer: str, sha256: str, suffix: str, duration_s: float,
+                      contact_date: str) -> dict:
+        """Register an import (stage ``importing``) with its own note key, before the audio is copied."""
+        self.active_consent(consent_id, officer)
+        rid = _new_id()
+        suffix = suffix.lower() if suffix.lower() in _AUDIO_SUFFIXES else ".audio"
+        with self._tx():
+            t = now_iso()
+            self.conn.execute("INSERT INTO recordings (id, consent_id, officer, sha256, audio_file, duration_s, "
+                              "contact_date, stage, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                              (rid, consent_id, officer, sha256, rid + suffix, duration_s, contact_date,
+                               "importing", t, t))
+            self.conn.execute("INSERT INTO note_keys VALUES (?,?)", (rid, new_key()))
+            self._audit(officer, "recording.import", consent_id=consent_id,
+                        detail={"recording_id": rid, "duration_s": round(duration_s, 1)})
+        return self.get_recording(rid)
+
+    def recording_audio_path(self, recording_id: str) -> Path:
+        return paths.audio_dir() / self.get_recording(recording_id)["audio_file"]
+
+    def set_stage(self, recording_id: str, stage: str) -> None:
+        assert stage in STAGES, stage
+        with self._tx():
+            self.conn.execute("UPDATE recordings SET stage=?, updated_at=? WHERE id=?", (stage, now_iso(), recording_id))
+
+    def save_stage_result(self, recording_id: str, stage: str, value) -> None:
+        """Seal a stage's output with the note key and advance the stage, in one transaction."""
+        assert stage in STAGES, stage
+        key = self._key(recording_id)
+        with self._tx():
+            self.conn.execute("INSERT OR REPLACE INTO stage_results VALUES (?,?,?,?)",
+                              (recording_id, stage, seal(key, value), now_iso()))
+            self.conn.execute("UPDATE recordings SET stage=?, updated_at=? WHERE id=?", (stage, now_iso(), recording_id))
+
+    def stage_result(self, recording_id: str, stage: str):
+        row = self._one("SELECT sealed FROM stage_results WHERE recording_id=? AND stage=?", (recording_id, stage))
+        return unseal(self._key(recording_id), row["sealed"]) if row else None
+
+    def unfinished_recordings(self) -> list[dict]:
+        """Recordings under an active consent whose note is not stored yet (oldest first)."""
+        return self._all("SELECT r.* FROM recordings r JOIN consents c ON c.id=r.consent_id "
+                         "WHERE r.stage != 'done' AND c.revoked_at IS NULL ORDER BY r.imported_at, r.id")
+
+    def _key(self, recording_id: str) -> bytes:
+        row = self._one("SELECT key FROM note_keys WHERE recording_id=?", (recording_id,))
+        if not row:
+            raise NotFound(f"no key for recording {recording_id!r}: it was erased")
+        return row["key"]
+
+
+_AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".webm", ".aac", ".mp4"}
+
+
+def _erase_recording_files(recording_id: str) -> int:
+    """Overwrite then unlink every file of a recording in the audio folder (final and partial copies)."""
+    n = 0
+    for f in paths.audio_dir().glob(recording_id + "*"):
+        if f.is_file():
+            remaining = f.stat().st_size
+            with open(f, "r+b") as fh:  # zero the blocks first: an unlinked file's data may linger
+                while remaining > 0:
+                    chunk = min(remaining, 1 << 20)
+                    fh.write(bytes(chunk))
+                    remaining -= chunk
+                fh.flush()
+                os.fsync(fh.fileno())
+            f.unlink()
+            n += 1
+    return n
