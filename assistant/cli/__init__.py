@@ -4,6 +4,7 @@ from assistant.cli.base import cli
 # Registration by import; one module per area, each owned by its package's work.
 from assistant.cli import transcribe_cmd  # noqa: F401,E402
 from assistant.cli import eval_cmd  # noqa: F401,E402
+from assistant.cli import ui_cmd  # noqa: F401,E402
 
 __all__ = ["cli", "main"]
 

@@ -1,0 +1,136 @@
+"""Accounts and sign-in for the review screen: scrypt password hashes, roles, server-side sessions.
+
+Passwords are never stored or logged in clear: ``hash_password`` makes an scrypt hash with a fresh
+random salt per user, and ``verify_password`` recomputes it and compares in constant time. The
+store keeps the hash string (``Store.add_user``); this module owns its format::
+
+    scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>
+
+Sessions live only in this server process (``SessionRegistry``): a random token maps to the
+signed-in user and expires after an idle period. Every Gradio handler resolves its token here, so
+a role or ownership check never depends on what the browser shows or hides.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+__all__ = [
+    "ROLES", "User", "AuthError", "hash_password", "verify_password", "check_new_account",
+    "SessionRegistry", "MIN_PASSWORD_LENGTH",
+]
+
+ROLES = ("officer", "reviewer", "evaluator")
+MIN_PASSWORD_LENGTH = 10
+# scrypt cost: 2**15 * 8 * 128 bytes = 32 MiB per hash, ~0.1 s here; memory-hard by design.
+_N, _R, _P = 2 ** 15, 8, 1
+_MAXMEM = 64 * 1024 * 1024
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class AuthError(ValueError):
+    """A sign-in or account request that the user must fix (bad name, weak password, wrong role)."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """scrypt hash of ``password`` with a new 16-byte salt, as one self-describing string."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, maxmem=_MAXMEM, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when ``password`` matches ``stored``. Unknown users still pay for one hash (``stored`` None),
+    so timing does not tell an attacker which names exist."""
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = (stored or "").split("$")
+        if scheme != "scrypt":
+            raise ValueError(scheme)
+        salt, want = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        n, r, p = int(n), int(r), int(p)
+    except ValueError:
+        salt, want, n, r, p = b"\0" * 16, b"\1" * 32, _N, _R, _P
+        stored = None
+    got = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=len(want))
+    return hmac.compare_digest(got, want) and stored is not None
+
+
+def check_new_account(name: str, role: str, password: str) -> None:
+    """Raise ``AuthError`` with an actionable message for a name, role or password we would refuse."""
+    if not _NAME_RE.match(name or ""):
+        raise AuthError("A user name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+    if role not in ROLES:
+        raise AuthError(f"Unknown role '{role}'; use one of: {', '.join(ROLES)}.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+class SessionRegistry:
+    """Signed-in sessions of this server process, plus a brake on password guessing.
+
+    ``idle_s``: a session unused for this long is signed out. ``max_failures`` failed sign-ins for a
+    name within ``lockout_s`` lock that name until the window passes.
+    """
+
+    def __init__(self, idle_s: float = 30 * 60, max_failures: int = 5, lockout_s: float = 5 * 60):
+        self.idle_s, self.max_failures, self.lockout_s = idle_s, max_failures, lockout_s
+        self._sessions: dict[str, tuple[User, float]] = {}
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def sign_in(self, store, name: str, password: str) -> tuple[str, User]:
+        """Check the password against the store's hash; return (token, user) or raise ``AuthError``."""
+        name = (name or "").strip()
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(name, []) if now - t < self.lockout_s]
+            self._failures[name] = recent
+            if len(recent) >= self.max_failures:
+                raise AuthError("Too many failed sign-ins for this name; wait five minutes and try again.")
+        row = store.get_user(name) if name else None
+        if not verify_password(password or "", row["password_hash"] if row else None) or row["role"] not in ROLES:
+            with self._lock:
+                self._failures.setdefault(name, []).append(now)
+            raise AuthError("Wrong name or password.")
+        user = User(row["name"], row["role"])
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._failures.pop(name, None)
+            self._sessions[token] = (user, now)
+        return token, user
+
+    def user(self, token: str | None) -> User | None:
+        """The user signed in with ``token``, refreshing its idle timer; None when absent or expired."""
+        if not token:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            entry = self._sessions.get(token)
+            if entry is None:
+                return None
+            user, last = entry
+            if now - last > self.idle_s:
+                del self._sessions[token]
+                return None
+            self._sessions[token] = (user, now)
+            return user
+
+    def sign_out(self, token: str | None) -> None:
+        with self._lock:
+            self._sessions.pop(token or "", None)

@@ -1,0 +1,91 @@
+"""The eight note fields as the review screen shows and edits them (../shared/spec/fields.md).
+
+An edit arrives as text typed by a person; ``parse_edit`` turns it into the field's value or
+raises ``EditError`` with a message saying what to type instead, so a bad edit is refused
+before it reaches the store and the officer's typing stays in the box.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = [
+    "FIELD_NAMES", "FIELD_LABELS", "LIST_FIELDS", "CONTACT_TYPES", "ATTENDANCE", "NEED_CODES",
+    "RISK_CODES", "EditError", "value_to_text", "parse_edit", "is_reviewed",
+]
+
+FIELD_NAMES = ("contact_date", "contact_type", "attendance", "needs_discussed", "risk_flags",
+               "referrals", "actions", "next_appointment")
+FIELD_LABELS = {
+    "contact_date": "Contact date", "contact_type": "Contact type", "attendance": "Attendance",
+    "needs_discussed": "Needs discussed", "risk_flags": "Risk flags", "referrals": "Referrals",
+    "actions": "Actions", "next_appointment": "Next appointment",
+}
+LIST_FIELDS = ("needs_discussed", "risk_flags", "referrals", "actions")
+CONTACT_TYPES = ("office", "home_visit", "telephone", "video")
+ATTENDANCE = ("attended", "late", "failed_to_attend")
+NEED_CODES = ("accommodation", "employment_education", "finance", "relationships", "lifestyle_associates",
+              "drugs", "alcohol", "emotional_wellbeing", "thinking_behaviour", "attitudes")
+RISK_CODES = ("domestic_abuse", "child_safeguarding", "self_harm_suicide", "weapons", "victim_contact",
+              "licence_breach", "substance_relapse", "further_offending")
+_CHOICES = {"contact_type": CONTACT_TYPES, "attendance": ATTENDANCE,
+            "needs_discussed": NEED_CODES, "risk_flags": RISK_CODES}
+_MAX_ITEM = 500
+
+
+class EditError(ValueError):
+    """An edit the reviewer must retype; the message says how."""
+
+
+def value_to_text(name: str, value) -> str:
+    """The text a person sees in the edit box: list items one per line, empty for none."""
+    if value is None:
+        return ""
+    if name in LIST_FIELDS:
+        return "\n".join(str(v) for v in (value or []))
+    return str(value)
+
+
+def _code(name: str, text: str) -> str:
+    code = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if code not in _CHOICES[name]:
+        raise EditError(f"'{text.strip()}' is not a {FIELD_LABELS[name].lower()} code; use one of: "
+                        f"{', '.join(_CHOICES[name])}.")
+    return code
+
+
+def parse_edit(name: str, text: str):
+    """Turn the typed ``text`` into a value for field ``name`` or raise ``EditError``."""
+    if name not in FIELD_NAMES:
+        raise EditError(f"Unknown field '{name}'.")
+    text = (text or "").replace("\r", "")
+    if name in LIST_FIELDS:
+        items = [line.strip(" \t-•") for line in text.split("\n")]
+        items = [i for i in items if i]
+        if any(len(i) > _MAX_ITEM for i in items):
+            raise EditError(f"Each line must be under {_MAX_ITEM} characters.")
+        if name in _CHOICES:
+            items = list(dict.fromkeys(_code(name, i) for i in items))
+        return items
+    text = text.strip()
+    if name == "contact_date":
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise EditError("Type the contact date as YYYY-MM-DD, for example 2026-03-09.") from None
+    if name == "next_appointment":
+        if not text:
+            return None
+        try:
+            return dt.datetime.strptime(text.replace(" ", "T"), "%Y-%m-%dT%H:%M").strftime("%Y-%m-%dT%H:%M")
+        except ValueError:
+            raise EditError("Type the next appointment as YYYY-MM-DDTHH:MM (for example 2026-03-23T14:00), "
+                            "or leave it empty for none.") from None
+    if not text:
+        raise EditError(f"Choose one of: {', '.join(_CHOICES[name])}.")
+    return _code(name, text)
+
+
+def is_reviewed(field: dict) -> bool:
+    """A field counts as reviewed once it was accepted or edited (the store's review record)."""
+    review = field.get("review") if isinstance(field, dict) else None
+    return bool(review) and review.get("action") in ("accept", "edit")

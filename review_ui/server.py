@@ -1,0 +1,77 @@
+"""Serve the review screen on 127.0.0.1 only: the Gradio app plus one audio route of our own.
+
+The page loads nothing from elsewhere: a theme of system fonts (no Google Fonts), our own CSS and
+script inlined, Gradio's analytics off (importing ``assistant`` sets that before gradio loads),
+no share link, no API page link in the footer.
+"""
+from __future__ import annotations
+
+import mimetypes
+import socket
+from pathlib import Path
+
+import assistant  # noqa: F401  (switches telemetry off before gradio is imported)
+import gradio as gr
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
+
+from review_ui.app import AUDIO_ROUTE, ServerContext, build_app
+
+__all__ = ["HOST", "create_server_app", "serve", "free_port", "theme"]
+
+HOST = "127.0.0.1"
+_STATIC = Path(__file__).parent / "static"
+_SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+_MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+
+
+def theme() -> gr.themes.Theme:
+    return gr.themes.Default(primary_hue="teal", secondary_hue="slate", neutral_hue="slate",
+                             font=_SYSTEM_FONTS, font_mono=_MONO_FONTS, radius_size="sm")
+
+
+def _head() -> str:
+    js = (_STATIC / "review.js").read_text(encoding="utf-8")
+    return f"<script>{js}</script>"
+
+
+def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> FastAPI:
+    """A FastAPI app with the audio route and the review screen mounted at ``/``."""
+    ctx = ctx or ServerContext()
+    api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.get(AUDIO_ROUTE + "/{link}")
+    def note_audio(link: str):
+        resolved = ctx.audio_links.resolve(link)
+        if resolved is None:
+            raise HTTPException(status_code=404, detail="No such audio link (it may have expired).")
+        note_id, user = resolved
+        from assistant.store import StoreError
+        try:
+            # The store re-checks: only the note's own officer, and only while the audio exists.
+            path = Path(ctx.store().audio_path(note_id, user.name))
+        except StoreError:
+            raise HTTPException(status_code=403, detail="You cannot hear this note's audio.") from None
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail="The audio was deleted.")
+        media = mimetypes.guess_type(path.name)[0] or "audio/wav"
+        return FileResponse(path, media_type=media, headers={"Cache-Control": "no-store"})
+
+    blocks = build_app(ctx)
+    return gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
+                               theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
+                               head=_head(), ssr_mode=False, pwa=False, mcp_server=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def serve(port: int = 7860, ctx: ServerContext | None = None) -> None:
+    """Run the review screen on http://127.0.0.1:PORT until interrupted."""
+    import uvicorn
+
+    app = create_server_app(ctx, port)
+    uvicorn.run(app, host=HOST, port=port, log_level="warning")
