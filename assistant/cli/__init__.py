@@ -5,6 +5,7 @@ from assistant.cli.base import cli
 from assistant.cli import transcribe_cmd  # noqa: F401,E402
 from assistant.cli import eval_cmd  # noqa: F401,E402
 from assistant.cli import ui_cmd  # noqa: F401,E402
+from assistant.cli import store_cmd  # noqa: F401,E402
 
 __all__ = ["cli", "main"]
 

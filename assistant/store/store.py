@@ -282,6 +282,20 @@ class StoreBase:
         return self._all("SELECT r.* FROM recordings r JOIN consents c ON c.id=r.consent_id "
                          "WHERE r.stage != 'done' AND c.revoked_at IS NULL ORDER BY r.imported_at, r.id")
 
+    def discard_recording(self, recording_id: str, reason: str, actor: str = "system") -> None:
+        """Erase an unfinished recording that turned out to hold no dictation (audio, stage results, key)."""
+        rec = self.get_recording(recording_id)
+        if rec["stage"] == "done":
+            raise StoreError(f"recording {recording_id} has a note; revoke its consent to erase it")
+        files = _erase_recording_files(recording_id)
+        with self._tx():
+            for table in ("stage_results", "note_keys", "transcripts"):
+                self.conn.execute(f"DELETE FROM {table} WHERE recording_id=?", (recording_id,))
+            self.conn.execute("DELETE FROM recordings WHERE id=?", (recording_id,))
+            self._audit(actor, "recording.discard", consent_id=rec["consent_id"],
+                        detail={"recording_id": recording_id, "reason": reason, "files": files})
+        self.checkpoint()
+
     def _key(self, recording_id: str) -> bytes:
         row = self._one("SELECT key FROM note_keys WHERE recording_id=?", (recording_id,))
         if not row:

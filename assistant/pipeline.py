@@ -1,0 +1,232 @@
+"""``process`` and ``resume``: a consented dictation becomes a pending note, surviving a kill at any point.
+
+Stages: import (copy the audio into ``$CASENOTE_HOME/audio``) -> speaker check -> transcribe ->
+redact -> extract -> store. Each stage's result is saved (sealed with the note key) before the
+next starts, and the recording is identified by its audio's SHA-256 under its consent, so running
+``process`` again on the same file, or ``resume``, carries on from the last finished stage and the
+final write (one transaction) happens once: never a duplicate, never half a note.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant import paths
+from assistant.audio import SAMPLE_RATE, AudioError, load_audio
+from assistant.store import Store, StoreError, validate_officer_id
+from assistant.store import offsets
+from assistant.store.faults import fault_point
+from assistant.store.validate import contact_date as validate_contact_date
+
+__all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256"]
+
+# A post-session dictation, not a whole interview: longer recordings are refused.
+MAX_DICTATION_S = 15 * 60
+
+
+class NoSpeech(AudioError):
+    """The recording holds no speech (or none in the officer's voice). Nothing is kept."""
+
+
+@dataclass
+class ProcessResult:
+    note_id: str
+    status: str
+    recording_id: str
+    transcript: str                  # redacted text
+    redaction: dict                  # {"text", "entities": [{type,start,end,placeholder,recogniser,score}]}, no originals
+    fields: dict
+    speaker_check: dict
+    timing: dict
+    resumed: bool = False            # True when an earlier, interrupted run had done part of the work
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _has_speech(samples: np.ndarray) -> bool:
+    """Silero VAD (shipped with faster-whisper): is there any speech at all?"""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    return bool(get_speech_timestamps(samples, VadOptions()))
+
+
+def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
+                      contact_date: str | dt.date | None = None, store: Store | None = None,
+                      max_duration_s: float = MAX_DICTATION_S) -> ProcessResult:
+    """Check consent and input, import the audio, run every stage still to do, return the stored note.
+
+    Everything that can be refused is checked before anything is written, so a refusal
+    (no consent, bad audio, silence, bad date) leaves the store exactly as it was.
+    """
+    store = store or Store()
+    validate_officer_id(officer)
+    date = validate_contact_date(contact_date)
+    store.active_consent(consent_id, officer)
+    src = Path(audio)
+    samples = load_audio(src, max_duration_s=max_duration_s)
+    sha = file_sha256(src)
+    rec = store.find_recording(consent_id, sha)
+    if rec is None:
+        if not _has_speech(samples):
+            raise NoSpeech(f"{src}: no speech was found in the recording (silence or noise only); nothing was kept.")
+        rec = store.add_recording(consent_id, officer, sha, src.suffix, len(samples) / SAMPLE_RATE, date)
+        resumed = False
+    else:
+        resumed = True
+    if rec["stage"] == "importing":
+        _import_audio(store, rec, src, sha)
+    return _run_stages(store, store.get_recording(rec["id"]), resumed=resumed, max_duration_s=max_duration_s)
+
+
+def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION_S) -> tuple[list[ProcessResult], list[str]]:
+    """Finish every interrupted recording; returns the notes completed and problems to report."""
+    store = store or Store()
+    done, problems = [], []
+    for rec in store.unfinished_recordings():
+        audio = paths.audio_dir() / rec["audio_file"]
+        if rec["stage"] == "importing" and not (audio.is_file() and file_sha256(audio) == rec["sha256"]):
+            problems.append(f"recording {rec['id']} was interrupted while its audio was being copied; run "
+                            f"casenote process AUDIO --officer {rec['officer']} --consent {rec['consent_id']} "
+                            "again with the same file to finish it")
+            continue
+        if rec["stage"] == "importing":
+            store.set_stage(rec["id"], "imported")
+        try:
+            done.append(_run_stages(store, store.get_recording(rec["id"]), resumed=True, max_duration_s=max_duration_s))
+        except (AudioError, StoreError) as e:
+            problems.append(f"recording {rec['id']}: {e}")
+    return done, problems
+
+
+def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
+    """Copy to a partial file, check it, then rename: the audio file either is whole or is not there."""
+    final = paths.audio_dir() / rec["audio_file"]
+    part = final.with_name(final.name + ".part")
+    with open(src, "rb") as fin, open(part, "wb") as fout:
+        os.chmod(part, 0o600)
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fout.flush()
+        os.fsync(fout.fileno())
+    if file_sha256(part) != sha:
+        part.unlink()
+        raise AudioError(f"{src} changed while it was being imported; try again once it is fully saved.")
+    fault_point("import_before_rename")
+    os.replace(part, final)
+    store.set_stage(rec["id"], "imported")
+    fault_point("after_import")
+
+
+def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float) -> ProcessResult:
+    from assistant.speaker import SpeakerCheck, check_speaker
+    from assistant.transcribe import Transcript, transcribe
+
+    rid = rec["id"]
+    existing = store.note_for_recording(rid)
+    if existing:
+        return _result(store, existing, rid, resumed=True)
+    timing: dict[str, float] = {}
+    samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
+
+    t0 = time.perf_counter()
+    check_d = store.stage_result(rid, "speaker_checked")
+    if check_d is None:
+        masked, check = check_speaker(samples, store.get_voiceprint(rec["officer"]))
+        check_d = check.to_dict()
+        store.save_stage_result(rid, "speaker_checked", check_d)
+    else:  # re-apply the saved decision rather than judging again
+        check = SpeakerCheck.from_dict(check_d)
+        masked = samples.copy()
+        for a, b in check.removed:
+            masked[int(a * SAMPLE_RATE):int(np.ceil(b * SAMPLE_RATE))] = 0.0
+    timing["speaker_check_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_speaker_check")
+
+    t0 = time.perf_counter()
+    tr_d = store.stage_result(rid, "transcribed")
+    if tr_d is None:
+        fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
+        tr_d = transcribe(masked).to_dict()
+        store.save_stage_result(rid, "transcribed", tr_d)
+    transcript = Transcript.from_dict(tr_d)
+    timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_transcribe")
+    if not transcript.text.strip():
+        gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
+        store.discard_recording(rid, reason="no speech")
+        raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
+
+    t0 = time.perf_counter()
+    red_d = store.stage_result(rid, "redacted")
+    if red_d is None:
+        from redaction import redact
+        red_d = redact(transcript.text).to_dict()
+        store.save_stage_result(rid, "redacted", red_d)
+    timing["redact_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_redact")
+
+    t0 = time.perf_counter()
+    ext_d = store.stage_result(rid, "extracted")
+    if ext_d is None:
+        from assistant.extraction import extract
+        ext_d = extract(red_d["text"], dt.date.fromisoformat(rec["contact_date"])).to_dict()
+        store.save_stage_result(rid, "extracted", ext_d)
+    timing["extract_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_extract")
+
+    t0 = time.perf_counter()
+    note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
+    note_id = store.complete_note(rid, note)
+    timing["store_s"] = round(time.perf_counter() - t0, 3)
+    return _result(store, note_id, rid, resumed=resumed, timing=timing)
+
+
+def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:
+    """The note as the store keeps it: redacted text, words and evidence with audio times."""
+    ents = [{k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e}
+            for e in red_d["entities"]]
+    text, ents = offsets.render(transcript.text, ents)
+    if text != red_d["text"]:
+        raise RuntimeError("redaction text does not match its entities; cannot map evidence to audio times")
+    words = offsets.redacted_words([asdict(w) for w in transcript.words], ents, text)
+    fields = {}
+    for name, f in ext_d["fields"].items():
+        evidence = []
+        for ev in f.get("evidence", []):
+            span = transcript.time_of_span(offsets.to_original(ev["start"], ents),
+                                           offsets.to_original(ev["end"], ents))
+            evidence.append({**ev, "t0": span[0] if span else None, "t1": span[1] if span else None})
+        fields[name] = {"value": f.get("value"), "evidence": evidence, "reason": f.get("reason")}
+    return {"contact_date": rec["contact_date"], "transcript": tr_d, "redacted_text": text, "words": words,
+            "entities": ents, "originals": {e["placeholder"]: transcript.text[e["start"]:e["end"]] for e in ents},
+            "fields": fields, "crissa": ext_d.get("crissa", {}), "speaker_check": check_d,
+            "timing": {**timing, "audio_s": transcript.duration_s}}
+
+
+def _result(store: Store, note_id: str, rid: str, resumed: bool, timing: dict | None = None) -> ProcessResult:
+    note = store.get_note(note_id)
+    public_entities = [{k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e}
+                       for e in note["entities"]]
+    warnings = list(note["speaker_check"].get("messages", []))
+    return ProcessResult(note_id=note_id, status=note["status"], recording_id=rid, transcript=note["transcript"],
+                         redaction={"text": note["transcript"], "entities": public_entities},
+                         fields={k: {kk: v[kk] for kk in ("value", "evidence", "reason")}
+                                 for k, v in note["fields"].items()},
+                         speaker_check=note["speaker_check"], timing=timing or note["timing"], resumed=resumed,
+                         warnings=warnings)
