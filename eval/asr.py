@@ -165,7 +165,7 @@ def run_configuration(utterances: list[Utterance], config: Configuration, progre
 
 def _score_configuration(utterances: list[Utterance], config: Configuration, raw: dict) -> dict:
     done = [u for u in utterances if "hypothesis" in raw["utterances"].get(u.id, {})]
-    failed = [{"id": u.id, "error": raw["utterances"].get(u.id, {}).get("error", "no result")}
+    failed = [{"id": u.id, "reference": u.reference, "error": raw["utterances"].get(u.id, {}).get("error", "no result")}
               for u in utterances if u not in done]
     hyps = [raw["utterances"][u.id]["hypothesis"] for u in done]
     score, per_utt = score_corpus([u.reference for u in done], hyps, [u.id for u in done])

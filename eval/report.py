@@ -34,7 +34,8 @@ def write_results(results: dict, out: Path) -> Path:
 
 def _md_table(headers: list[str], rows: list[list]) -> str:
     def cell(x) -> str:
-        return str(x).replace("|", "\\|").replace("\n", " ")
+        # Escaped: a Markdown viewer renders raw HTML, and table cells hold transcript text.
+        return html.escape(str(x), quote=False).replace("|", "\\|").replace("\n", " ")
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
     return "\n".join(lines)
@@ -170,7 +171,8 @@ def write_asr_report(results: dict, out: str | Path, worst: int = 25) -> dict[st
                  _html_table(["reference", "hypothesis", "count"], subs),
                  f"<h3>Worst {len(rows)} utterances</h3>", _html_table(head, rows, pre_cols=(4,))]
         if c["failed_utterances"]:
-            page.append(_html_table(["failed id", "error"], [[f["id"], f["error"]] for f in c["failed_utterances"]]))
+            page.append(_html_table(["failed id", "error", "reference"],
+                                    [[f["id"], f["error"], f["reference"]] for f in c["failed_utterances"]]))
     paths["md"] = out / "report.md"
     paths["md"].write_text("\n".join(md) + "\n", encoding="utf-8")
     paths["html"] = out / "report.html"
