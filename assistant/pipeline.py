@@ -41,7 +41,7 @@ class ProcessResult:
     status: str
     recording_id: str
     transcript: str                  # redacted text
-    redaction: dict                  # {"text", "entities": [{type,start,end,placeholder,recogniser,score}]}, no originals
+    redaction: dict                  # {"text", "entities": [{type,start,end,r_start,r_end,placeholder,...}]}, no originals
     fields: dict
     speaker_check: dict
     timing: dict
@@ -194,6 +194,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float) -
     note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
     note_id = store.complete_note(rid, note)
     timing["store_s"] = round(time.perf_counter() - t0, 3)
+    timing["total_s"] = round(sum(timing.values()), 3)
     return _result(store, note_id, rid, resumed=resumed, timing=timing)
 
 
@@ -221,8 +222,9 @@ def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:
 
 def _result(store: Store, note_id: str, rid: str, resumed: bool, timing: dict | None = None) -> ProcessResult:
     note = store.get_note(note_id)
-    public_entities = [{k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e}
-                       for e in note["entities"]]
+    # start/end index the unredacted transcript (never printed); r_start/r_end index ``transcript``.
+    public_entities = [{k: e[k] for k in ("type", "start", "end", "r_start", "r_end", "placeholder", "recogniser",
+                                          "score") if k in e} for e in note["entities"]]
     warnings = list(note["speaker_check"].get("messages", []))
     return ProcessResult(note_id=note_id, status=note["status"], recording_id=rid, transcript=note["transcript"],
                          redaction={"text": note["transcript"], "entities": public_entities},

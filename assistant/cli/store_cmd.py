@@ -221,18 +221,36 @@ def retention_group():
 
 
 @retention_group.command("run")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="Apply the policy as it will stand on this (future) date, e.g. before leave.")
+@click.option("--dry-run", is_flag=True, help="List what is due without deleting anything.")
 @click.option("--json", "as_json", is_flag=True)
 @_refusals
-def retention_run(as_json):
+def retention_run(as_of, dry_run, as_json):
     """Delete every audio file the policy says must go (approved notes; keep_days expired); each is logged.
 
     \b
     Examples:
       casenote retention run
+      casenote retention run --dry-run --json
+      casenote retention run --as-of 2026-12-24
     """
+    import datetime as dt
+
     from assistant.store import Store
 
-    done = Store().run_retention()
-    emit({"deleted": done}, as_json,
-         "\n".join(f"deleted audio of recording {d['recording_id']} ({d['reason']})" for d in done)
+    now = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise BadInput(f"invalid --as-of {as_of!r}: give a date as YYYY-MM-DD") from None
+        if day < dt.date.today():
+            raise BadInput("--as-of must be today or later: retention never keeps audio longer than its policy")
+        now = dt.datetime.combine(day, dt.time(23, 59, 59), dt.timezone.utc)
+    s = Store()
+    done = s.retention_due(now) if dry_run else s.run_retention(now)
+    verb = "due" if dry_run else "deleted"
+    emit({verb: done}, as_json,
+         "\n".join(f"{verb}: audio of recording {d['recording_id']} ({d['reason']})" for d in done)
          or "no audio due for deletion")
