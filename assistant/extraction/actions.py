@@ -1,0 +1,121 @@
+"""Actions: who will do what, each as the officer said it.
+
+When the officer says "Actions:", the list after it (up to the next appointment) holds all the actions;
+without that marker, commitments anywhere in the account count. A commitment is a base-form verb after
+"will", "'ll", "shall", "must", "needs to", "agreed to" or a person's "X to" ("Nathan to send ...");
+a verb coordinated with one ("... today and discuss the case") is a further action with the same
+subject. Purpose clauses ("to check on her") and relative clauses ("who will call her") are not
+actions. Each action's text runs from its subject (or verb) to where the next action starts.
+
+Whisper's punctuation makes the parse tree of such lists unreliable, so this reads tags and word
+order rather than dependencies."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from assistant.extraction.nlp import Parsed
+from assistant.extraction.regions import Regions
+from assistant.extraction.schema import Evidence, Field
+
+__all__ = ["actions_field"]
+
+_MODALS = {"will", "'ll", "shall", "must", "should", "wo"}
+_COMMIT = {"needs", "need", "agreed", "agrees", "going", "has", "have", "is", "are", "promised", "plans", "wants"}
+_SUBJECTS = {"i", "he", "she", "we", "they", "you"}
+_NOT_PEOPLE = {"it", "this", "that", "there", "which", "who", "what", "these", "those"}
+_SKIP = {"also", "then", "now", "not", "n't", "both", "either", "first", "still", "definitely", "probably", "try"}
+_NONE = re.compile(r"^\W*(?:none|no actions?|nothing|nil|n/a)\b", re.IGNORECASE)
+
+
+def _back(doc, i: int, lo: int) -> int:
+    """Index of the token before ``i``, skipping adverbs such as "also"; lo - 1 if none."""
+    j = i - 1
+    while j >= lo and (doc[j].lower_ in _SKIP or (doc[j].pos_ == "ADV" and doc[j].lower_ not in ("to",))):
+        j -= 1
+    return j
+
+
+def _person(t: Token) -> bool:
+    return t.lower_ in _SUBJECTS or (t.pos_ == "PROPN" and t.lower_ not in _NOT_PEOPLE) or \
+        (t.tag_ in ("NNP", "NN") and t.text[:1].isupper() and t.i > 0 and not t.is_sent_start)
+
+
+def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
+    """Token index where each action starts."""
+    starts: list[int] = []
+    has_action_in_sent: dict[int, bool] = {}
+    for v in doc[lo:hi]:
+        if v.tag_ != "VB" or v.pos_ not in ("VERB", "AUX"):
+            continue
+        sent = v.sent.start
+        j = _back(doc, v.i, lo)
+        if j < lo:
+            if marked and not starts:     # "Actions: book the GP appointment."
+                starts.append(v.i)
+                has_action_in_sent[sent] = True
+            continue
+        prev = doc[j]
+        start = None
+        if prev.lower_ in _MODALS:
+            k = _back(doc, j, lo)
+            subj = doc[k] if k >= lo else None
+            if subj is None or subj.lower_ in _NOT_PEOPLE:
+                continue
+            if _person(subj):
+                start = subj.i
+            elif marked or has_action_in_sent.get(sent):
+                start = j
+        elif prev.lower_ == "to":
+            k = _back(doc, j, lo)
+            subj = doc[k] if k >= lo else None
+            if subj is not None and _person(subj) and subj.pos_ in ("PROPN", "PRON", "NOUN"):
+                start = subj.i                                  # "Nathan to send ..."
+            elif subj is not None and subj.lower_ in _COMMIT:
+                start = _subject_before(doc, k, lo)             # "he needs to register ..."
+            elif subj is not None and subj.lower_ == "and" and has_action_in_sent.get(sent):
+                start = j                                       # "... and to send me ..."
+            elif subj is None and marked:
+                start = j
+        elif prev.lower_ == "and" and has_action_in_sent.get(sent):
+            start = v.i                                          # "... today and discuss the case"
+        if start is not None and (not starts or start > starts[-1]):
+            starts.append(start)
+            has_action_in_sent[sent] = True
+    return starts
+
+
+def _subject_before(doc, k: int, lo: int) -> int | None:
+    j = k - 1
+    while j >= lo and doc[j].lower_ in _SKIP | {"has", "is", "also"}:
+        j -= 1
+    return j if j >= lo and _person(doc[j]) else None
+
+
+def actions_field(p: Parsed, r: Regions) -> Field:
+    doc = p.doc
+    marked = r.actions is not None
+    if marked:
+        lo_c, hi_c = r.actions
+        if _NONE.match(p.text[lo_c:hi_c]):
+            return Field("actions", [], [], "the officer said there were no actions")
+    else:
+        lo_c, hi_c = 0, r.appointment[0] if r.appointment else len(p.text)
+    span = doc.char_span(lo_c, hi_c, alignment_mode="contract") if hi_c > lo_c else None
+    if span is None or len(span) == 0:
+        return Field("actions", [], [], "no action was said")
+    lo, hi = span.start, span.end
+    starts = [s for s in _starts(doc, lo, hi, marked) if s is not None]
+    values, evidence = [], []
+    for n, s_tok in enumerate(starts):
+        end = min(doc[s_tok].sent.end, hi, starts[n + 1] if n + 1 < len(starts) else hi)
+        while end > s_tok and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("and", "then", "also")):
+            end -= 1
+        if end <= s_tok:
+            continue
+        s, e = p.chars(s_tok, end)
+        text = p.text[s:e]
+        values.append(text)
+        evidence.append(Evidence(s, e, text, supports=text))
+    return Field("actions", values, evidence, None if values else "no action was said")

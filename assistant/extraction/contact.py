@@ -1,0 +1,91 @@
+"""The contact itself: its date, its type and whether the person attended.
+
+Only the account of the session is read (before the actions and the next appointment), so "next
+appointment ... by telephone" never becomes this contact's type. Attendance cues rank
+failed_to_attend over late over attended ("he attended but was twenty minutes late" is late).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.extraction.dates import parse_contact_date
+from assistant.extraction.lexicons import CONTACT_TYPES
+from assistant.extraction.nlp import LexiconMatcher, Parsed
+from assistant.extraction.regions import Regions
+from assistant.extraction.schema import Evidence, Field
+
+__all__ = ["contact_date_field", "contact_type_field", "attendance_field"]
+
+_contact_matcher: LexiconMatcher | None = None
+
+_FAILED = re.compile(
+    r"\b(?:failed to (?:attend|answer|report|log on|join)|did not (?:attend|answer|pick up|turn up|show|log on|join|"
+    r"report|respond)|didn't (?:attend|answer|pick up|turn up|show|log on|join|report)|no answer|no reply|"
+    r"not at home|(?:was|were) not in\b|wasn't in\b|nobody was in|missed (?:the|his|her|their|this|today's) "
+    r"(?:appointment|call|contact|session|visit)|missed appointment|missed contact|no show|"
+    r"could not (?:reach|contact|get hold of)|unable to (?:reach|contact|get hold of)|did not make contact|"
+    r"not been in contact)\b", re.IGNORECASE)
+_LATE = re.compile(
+    r"\b(?:(?:about |around |roughly |some |nearly |almost )?(?:\d+|a|an|half an|few|five|ten|fifteen|twenty|"
+    r"twenty five|thirty|forty|forty five|several)\s+(?:minutes?|mins?|hours?)\s+late|"
+    r"(?:was|were|arrived|came in|came|turned up|joined|logged on|rang|called|running|is|a bit|slightly|very)\s+late"
+    r"(?:\s+(?:joining|arriving|logging on|by \w+(?: \w+)?))?|late (?:for|to) (?:the|his|her|their|this|today's)\s+"
+    r"(?:appointment|session|call|contact))\b", re.IGNORECASE)
+_ATTENDED = re.compile(
+    r"\b(?:attended(?=\s*(?:[.,;]|$|and\b|on\b|today\b|as\b|promptly\b|well\b|the appointment\b|(?:his|her|their) "
+    r"appointment\b))|(?:was|were|arrived|came in|joined|logged on|is) on time|on time\b|arrived\b|came in\b|"
+    r"answered\b|picked up\b|let me in\b|(?:was|were) (?:in|at home|home|in the flat|in the house)(?=\s*(?:[.,;]|$|"
+    r"and\b|with\b|when\b))|turned up\b|kept (?:the|his|her|their) appointment|presented (?:well|as)\b|joined\b|"
+    r"logged on\b)", re.IGNORECASE)
+_SPOKE = re.compile(r"\b(?:told me|said|says|disclosed|reported|explained|informed me)\b", re.IGNORECASE)
+
+
+def _narrative(p: Parsed, r: Regions) -> tuple[int, int]:
+    return 0, min(len(p.text), r.narrative_end())
+
+
+def contact_date_field(p: Parsed, r: Regions, dictated: dt.date, type_field: Field) -> Field:
+    # The date of the contact is said, if at all, in the opening sentence.
+    sents = [s for s in p.doc.sents][:1]
+    end = min(sents[-1].end_char if sents else 0, r.narrative_end())
+    found = parse_contact_date(p.text[:end], dictated)
+    if found:
+        d, (s, e) = found
+        return Field("contact_date", d.isoformat(), [Evidence(s, e, p.text[s:e])])
+    return Field("contact_date", dictated.isoformat(), list(type_field.evidence),
+                 "no other date was said for the contact, so it is the dictation date (--date)")
+
+
+def contact_type_field(p: Parsed, r: Regions) -> Field:
+    global _contact_matcher
+    if _contact_matcher is None:
+        _contact_matcher = LexiconMatcher(CONTACT_TYPES)
+    _, stop = _narrative(p, r)
+    for hit in _contact_matcher(p.doc):
+        s, e = p.chars(hit.start, hit.end)
+        if s >= stop:
+            break
+        if r.in_appointment(s):
+            continue
+        return Field("contact_type", hit.label, [Evidence(s, e, p.text[s:e])])
+    return Field("contact_type", None, [], "the dictation does not say how the contact took place")
+
+
+def attendance_field(p: Parsed, r: Regions) -> Field:
+    _, stop = _narrative(p, r)
+    text = p.text[:stop]
+    for value, rx in (("failed_to_attend", _FAILED), ("late", _LATE), ("attended", _ATTENDED)):
+        for m in rx.finditer(text):
+            if r.in_appointment(m.start()):
+                continue
+            return Field("attendance", value, [Evidence(m.start(), m.end(), m.group())])
+    # No explicit cue, but the person spoke to the officer in this contact ("Ben said he is doing well").
+    for m in _SPOKE.finditer(text):
+        tok = p.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        subj = [t for t in tok.root.children if t.dep_ == "nsubj" and t.lower_ not in ("i", "we")] if tok else []
+        if subj:
+            s = min(subj[0].idx, m.start())
+            return Field("attendance", "attended", [Evidence(s, m.end(), p.text[s:m.end()])],
+                         "no attendance was said; the person spoke with the officer in this contact")
+    return Field("attendance", None, [], "the dictation does not say whether the person attended")

@@ -1,0 +1,110 @@
+"""Agencies and services the person was referred, signposted or reported to, named as said.
+
+An agency is a listed name ("StepChange", "children's social care") or a noun phrase ending in a
+service word ("the Wise Group project"); it counts only when a referral cue ("referred", "details of",
+"inform", "contact") comes before it in the same sentence, so "his work coach at the Jobcentre" is
+a mention, not a referral. The officer's own colleagues ("my manager") are not agencies."""
+from __future__ import annotations
+
+from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
+from assistant.extraction.negation import is_negated
+from assistant.extraction.nlp import LexiconMatcher, Parsed
+from assistant.extraction.regions import Regions
+from assistant.extraction.schema import Evidence, Field
+
+__all__ = ["referrals_field", "normalise_name"]
+
+_agencies: LexiconMatcher | None = None
+_cues: LexiconMatcher | None = None
+_DROP = {"the", "a", "an", "local", "his", "her", "their", "our", "urgent", "new", "this", "that", "some", "both"}
+_OWN = {"my", "our"}
+_CUE_NOUNS = {"referral", "referrals", "details", "number", "information", "leaflet", "touch"}
+
+
+def normalise_name(name: str) -> str:
+    """Lowercase letters and digits only: "the local StepChange" and "step change" compare equal after the
+    leading words are dropped."""
+    words = name.lower().replace("’", "'").split()
+    while words and words[0] in _DROP:
+        words = words[1:]
+    return "".join(ch for ch in " ".join(words) if ch.isalnum())
+
+
+def _matchers():
+    global _agencies, _cues
+    if _agencies is None:
+        _agencies = LexiconMatcher({"agency": AGENCIES})
+        _cues = LexiconMatcher({"cue": REFERRAL_CUES})
+    return _agencies, _cues
+
+
+def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
+    """The cue that governs the mention: an ancestor of it in the parse ("referred back to the drug
+    service", "the details of StepChange"), or right before it when Whisper's punctuation broke the parse."""
+    sent = doc[s_tok].sent
+    ancestors = set()
+    for t in doc[s_tok:e_tok]:
+        for a in t.ancestors:
+            ancestors.add(a.i)
+            # Stop at a clause with its own subject: "..., and Ellie will keep her GP appointment".
+            if a.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in a.children):
+                break
+    best = None
+    for a, b in cue_hits:
+        if not (sent.start <= a < s_tok):
+            continue
+        if any(i in ancestors for i in range(a, b)) or 0 <= s_tok - b <= 3:
+            best = a if best is None or a > best else best
+    return best
+
+
+def _trim(p: Parsed, start: int, end: int) -> tuple[int, int]:
+    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct):
+        start += 1
+    return start, end
+
+
+def referrals_field(p: Parsed, r: Regions) -> Field:
+    agencies, cues = _matchers()
+    doc = p.doc
+    cue_hits = [(h.start, h.end) for h in cues(doc) if not is_negated(p, h.start, h.end)]
+    cue_hits += [(t.i, t.i + 1) for t in doc if t.lemma_ in ("refer", "signpost", "inform", "notify", "liaise")
+                 or (t.lemma_ == "contact" and t.pos_ == "VERB")]
+    # A cue is a verb the officer (or the person) does, or a noun of referral: "contact" as a noun
+    # ("contact with her daughter") is not one.
+    cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
+                                                   for i in range(a, b))]
+    mentions = [(h.start, h.end) for h in agencies(doc)]
+    covered = {i for s, e in mentions for i in range(s, e)}
+    for chunk in doc.noun_chunks:
+        if chunk.root.lower_ in AGENCY_HEADS and not any(i in covered for i in range(chunk.start, chunk.end)):
+            mentions.append((chunk.start, chunk.end))
+    # Widen a listed name to its noun phrase ("Samaritans" -> "Samaritans helpline").
+    widened = []
+    for s, e in mentions:
+        chunk = next((c for c in doc.noun_chunks if c.start <= s and e <= c.end), None)
+        if chunk is not None and (chunk.root.i == e - 1 or chunk.root.lower_ in AGENCY_HEADS):
+            s, e = chunk.start, chunk.end
+        widened.append((s, e))
+    values, evidence, seen = [], [], set()
+    for s_tok, e_tok in sorted(set(widened)):
+        if any(doc[i].lower_ in _OWN for i in range(s_tok, e_tok)):
+            continue
+        cue = _governing_cue(doc, s_tok, e_tok, cue_hits)
+        if cue is None:
+            continue
+        s_tok, e_tok = _trim(p, s_tok, e_tok)
+        if s_tok >= e_tok or doc[s_tok].pos_ == "PRON":
+            continue
+        s, e = p.chars(s_tok, e_tok)
+        if r.in_appointment(s):
+            continue
+        name = p.text[s:e]
+        key = normalise_name(name)
+        cs, ce = p.chars(cue, cue + 1)
+        evidence.append(Evidence(min(cs, s), e, p.text[min(cs, s):e], supports=name if key not in seen else
+                                 next(v for v in values if normalise_name(v) == key)))
+        if key and key not in seen:
+            seen.add(key)
+            values.append(name)
+    return Field("referrals", values, evidence, None if values else "no referral, signposting or contact was said")

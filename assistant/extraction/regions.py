@@ -1,0 +1,94 @@
+"""Where the appointment and the actions are said, so that each field reads the right part of the
+dictation: the next appointment's "by telephone" is not this contact's type, and an explicit
+"Actions:" list is the officer's own count of actions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.extraction.nlp import Parsed
+
+__all__ = ["Regions", "find_regions", "APPOINTMENT_CUE"]
+
+APPOINTMENT_CUE = re.compile(
+    r"\b(?:next|following)\s+(?:appointment|session|contact|meeting|supervision|home\s+visit|office\s+appointment|"
+    r"telephone\s+(?:call|appointment|contact)|phone\s+call|video\s+(?:call|appointment)|report(?:ing)?|visit)\b|"
+    r"\b(?:see|meet|visit|call|ring)\s+(?:him|her|them|[A-Z][a-z]+)\s+again\b|"
+    r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b",
+    re.IGNORECASE)
+_MARKER_WORDS = {"actions", "action", "tasks", "task", "todo"}
+_NOT_BEFORE_MARKER = {"his", "her", "their", "my", "the", "of", "these", "those", "your", "our", "its", "an", "any"}
+
+
+@dataclass
+class Regions:
+    appointment: tuple[int, int] | None       # chars: from the appointment cue to the end of its sentence(s)
+    appointment_cue: tuple[int, int] | None   # chars of the cue words ("Next appointment")
+    actions: tuple[int, int] | None           # chars after an "Actions:" marker up to the appointment (or end)
+    actions_marker: tuple[int, int] | None
+
+    def in_appointment(self, start: int, end: int | None = None) -> bool:
+        return self.appointment is not None and self.appointment[0] <= start < self.appointment[1]
+
+    def in_actions(self, start: int) -> bool:
+        return self.actions is not None and self.actions[0] <= start < self.actions[1]
+
+    def narrative_end(self) -> int:
+        """Where the account of the session ends (before actions and the appointment)."""
+        ends = [r[0] for r in (self.actions_marker, self.appointment_cue) if r]
+        return min(ends) if ends else 10 ** 9
+
+
+def _actions_marker(p: Parsed) -> tuple[int, int] | None:
+    doc = p.doc
+    for t in doc:
+        if t.lower_ not in _MARKER_WORDS:
+            continue
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        prev = doc[t.i - 1] if t.i > 0 else None
+        follows_break = prev is None or prev.is_punct or prev.is_sent_end or t.is_sent_start or prev.like_num
+        if (nxt is None or nxt.text in (":", ",", ".", ";", "-", "—")) and follows_break \
+                and (prev is None or prev.lower_ not in _NOT_BEFORE_MARKER):
+            return t.idx, (nxt.idx + len(nxt.text)) if nxt is not None else t.idx + len(t.text)
+    return None
+
+
+_DATEISH = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|tomorrow|today|week|weeks|fortnight|noon|midday|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b", re.IGNORECASE)
+
+
+_BOOKING = re.compile(r"\s*(?:(?:is|will be|was booked|has been booked|booked|on|for|at|set)\b|:)", re.IGNORECASE)
+
+
+def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
+    text = p.text
+    span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
+    sent = span.sent
+    end = sent.end_char
+    # "Next appointment." said on its own: the date is in the sentence after it.
+    if span.start == sent.start and sent.end < len(p.doc) and len(text[cue.end():end].strip(" .,:;")) < 4:
+        end = p.doc[sent.end].sent.end_char
+    return cue.start(), end
+
+
+def find_regions(p: Parsed) -> Regions:
+    text = p.text
+    appointment = appointment_cue = None
+    # "Bring it to his next appointment" also names the appointment; the one being booked is said as
+    # "Next appointment is ..." (a sentence of its own, or a cue followed by is/on/for) with a date.
+    best = -1
+    for cue in APPOINTMENT_CUE.finditer(text):
+        region = _appointment_at(p, cue)
+        span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
+        initial = span.start == span.sent.start or (span.start > 0 and span.doc[span.start - 1].is_punct)
+        score = 2 * initial + bool(_BOOKING.match(text, cue.end())) + bool(_DATEISH.search(text, cue.end(), region[1]))
+        if score > best:
+            best, appointment, appointment_cue = score, region, (cue.start(), cue.end())
+    marker = _actions_marker(p)
+    actions = None
+    if marker:
+        stop = appointment_cue[0] if appointment_cue and appointment_cue[0] > marker[1] else len(text)
+        actions = (marker[1], stop)
+    return Regions(appointment, appointment_cue, actions, marker)

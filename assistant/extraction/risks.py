@@ -1,0 +1,93 @@
+"""Risk flags raised as concerns in this contact.
+
+A cue counts unless negated in its clause ("no contact with the victim", "she denied any thoughts of
+self harm", "I asked whether ... and he said no"). Hedged cues ("a possible breach") still count and
+are named in the field's reason. "No risk issues were raised" gives an empty list with that sentence
+as evidence."""
+from __future__ import annotations
+
+import re
+
+from spacy.matcher import Matcher
+
+from assistant.extraction.lexicons import DRUG_WORDS, RISKS
+from assistant.extraction.negation import hedge_word, is_negated
+from assistant.extraction.nlp import LexiconMatcher, Parsed, load_nlp
+from assistant.extraction.regions import Regions
+from assistant.extraction.schema import Evidence, Field
+
+__all__ = ["risks_field"]
+
+_lex: LexiconMatcher | None = None
+_pat: Matcher | None = None
+_NONE_SAID = re.compile(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?(?:risk|safeguarding)\s*"
+                        r"(?:issues?|concerns?|flags?|factors?)?\b[^.]*|\bno (?:other |further )?concerns\b[^.]*",
+                        re.IGNORECASE)
+_CHILD = {"son", "daughter", "child", "children", "baby", "kids", "toddler", "grandchild"}
+_CONCERN = {"concerned", "worried", "concern", "concerns", "worry", "worries"}
+_CONTACT = {"contact", "contacted", "contacting", "message", "messaged", "messages", "text", "texted", "called",
+            "phoned", "approached", "visited", "wrote", "letter", "turned", "went"}
+
+
+def _matchers():
+    global _lex, _pat
+    if _lex is None:
+        _lex = LexiconMatcher(RISKS)
+        _pat = Matcher(load_nlp().vocab)
+        # "used cocaine", "admitted using heroin", "took spice" (a use reported, not a habit described).
+        _pat.add("substance_relapse", [
+            [{"LOWER": {"IN": ["used", "took", "smoked", "injected"]}}, {"POS": "DET", "OP": "?"},
+             {"LOWER": {"IN": DRUG_WORDS}}],
+            [{"LOWER": {"IN": ["admitted", "admits", "disclosed"]}}, {"LOWER": {"IN": ["using", "taking", "smoking",
+                                                                                        "drinking"]}}],
+            [{"LEMMA": {"IN": ["drink", "use", "smoke", "take"]}}, {"IS_PUNCT": False, "OP": "{0,4}"},
+             {"LOWER": "again"}],
+        ])
+    return _lex, _pat
+
+
+def _extra_hits(p: Parsed) -> list[tuple[str, int, int]]:
+    """Cues that need two words in one sentence: victim + contact, concern + a child's welfare."""
+    out = []
+    has_child = any(t.lower_ in _CHILD for t in p.doc)
+    for sent in p.doc.sents:
+        toks = list(sent)
+        victim = [t for t in toks if t.lemma_.lower() == "victim"]
+        contact = [t for t in toks if t.lower_ in _CONTACT]
+        if victim and contact:
+            a, b = sorted([victim[0].i, contact[0].i])
+            out.append(("victim_contact", a, b + 1))
+        concern = [t for t in toks if t.lower_ in _CONCERN]
+        welfare = [t for t in toks if t.lower_ in ("welfare", "safety")
+                   and not (t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ in ("check", "plan"))]
+        if has_child and concern and welfare:
+            a, b = sorted([concern[0].i, welfare[0].i])
+            out.append(("child_safeguarding", a, b + 1))
+    return out
+
+
+def risks_field(p: Parsed, r: Regions) -> Field:
+    lex, pat = _matchers()
+    hits = [(h.label, h.start, h.end) for h in lex(p.doc)]
+    hits += [(p.doc.vocab.strings[m], s, e) for m, s, e in pat(p.doc)]
+    hits += _extra_hits(p)
+    hits.sort(key=lambda h: h[1])
+    values, evidence, hedges = [], [], []
+    for label, s_tok, e_tok in hits:
+        s, e = p.chars(s_tok, e_tok)
+        if r.in_appointment(s) or is_negated(p, s_tok, e_tok):
+            continue
+        if label not in values:
+            values.append(label)
+        evidence.append(Evidence(s, e, p.text[s:e], supports=label))
+        h = hedge_word(p, s_tok, e_tok)
+        if h and label not in [x[0] for x in hedges]:
+            hedges.append((label, h))
+    if values:
+        reason = ("hedged: " + "; ".join(f"{lab} ('{h}')" for lab, h in hedges)) if hedges else None
+        return Field("risk_flags", values, evidence, reason)
+    m = _NONE_SAID.search(p.text)
+    if m:
+        s, e = m.start(), m.end()
+        return Field("risk_flags", [], [Evidence(s, e, p.text[s:e])], "the officer said no risk concerns were raised")
+    return Field("risk_flags", [], [], "no risk concern was raised")
