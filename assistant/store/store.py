@@ -245,8 +245,14 @@ class StoreBase:
         self.active_consent(consent_id, officer)
         rid = _new_id()
         suffix = suffix.lower() if suffix.lower() in _AUDIO_SUFFIXES else ".audio"
+        existing = self.find_recording(consent_id, sha256)
+        if existing:  # the same file under the same consent is one recording, however often it is sent
+            return existing
         with self._tx():
             t = now_iso()
+            if self.find_recording(consent_id, sha256):   # another process registered it meanwhile
+                rid = self.find_recording(consent_id, sha256)["id"]
+                return self.get_recording(rid)
             self.conn.execute("INSERT INTO recordings (id, consent_id, officer, sha256, audio_file, duration_s, "
                               "contact_date, stage, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                               (rid, consent_id, officer, sha256, rid + suffix, duration_s, contact_date,
