@@ -7,6 +7,7 @@ user against the store, so calling the HTTP API directly gains nothing over the 
 """
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 
@@ -51,7 +52,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
     def current_user(token) -> User:
         user = ctx.sessions.user(token)
         if user is None:
-            raise gr.Error("Your session has ended; please sign in again.")
+            raise AccessDenied("Your session has ended; please sign in again.")
         return user
 
     with gr.Blocks(title="Casenote · review") as app:
@@ -73,13 +74,14 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             with gr.Row(elem_classes=["cn-userbar"]):
                 whoami = gr.HTML("", elem_id="whoami", js_on_load=None)
                 logout = gr.Button("Sign out", size="sm", elem_id="logout", scale=0, min_width=100)
+            notice = gr.HTML("", elem_id="notice", js_on_load=None)
 
             with gr.Tabs(elem_id="tabs") as tabs:
                 # ---- review ----------------------------------------------------------------------
                 with gr.Tab("Review", id="review", elem_id="tab-review") as review_tab:
                     with gr.Row(equal_height=True):
                         note_picker = gr.Dropdown(label="Note", choices=[], elem_id="note-picker", scale=4)
-                        open_btn = gr.Button("Open", elem_id="open-note", scale=0, min_width=100)
+                        open_btn = gr.Button("Open", elem_id="open-note", scale=0, min_width=100, size="md")
                     progress = gr.HTML("", elem_id="review-progress", js_on_load=None)
                     with gr.Row(visible=False, elem_id="review-panel") as review_panel:
                         with gr.Column(scale=3, elem_classes=["cn-left"]):
@@ -113,6 +115,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                                     with gr.Column(visible=False, elem_classes=["cn-editor"]) as edit_groups[name]:
                                         edit_boxes[name] = gr.Textbox(
                                             label=f"{FIELD_LABELS[name]} ({_hint(name)})", lines=_lines(name),
+                                            max_lines=None if _lines(name) > 1 else 1,
                                             elem_id=f"edit-box-{name}")
                                         with gr.Row():
                                             edit_saves[name] = gr.Button("Save edit", size="sm", variant="primary",
@@ -197,16 +200,19 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                     + [gr.update(interactive=editable and all_done), hint,
                        gr.update(visible=note.get("status") == "approved")])
 
-        def guarded(fn):
-            """Run ``fn``; turn refusals into a message on screen rather than a broken page."""
-            def run(*args):
+        def on(trigger, fn, inputs, outputs, progress="minimal"):
+            """Register ``fn``; a refusal leaves every output as it was and explains itself in the
+            notice line (and a toast), so what the person typed is never lost."""
+            @functools.wraps(fn)
+            def run(*args, **kwargs):
                 try:
-                    return fn(*args)
-                except (AccessDenied, AuthError, EditError) as e:
-                    raise gr.Error(str(e)) from None
-                except _store_errors() as e:
-                    raise gr.Error(str(e)) from None
-            return run
+                    result = fn(*args, **kwargs)
+                except (AccessDenied, AuthError, EditError, _store_errors()) as e:
+                    gr.Warning(str(e))
+                    return [gr.skip()] * len(outputs) + [render.notice_html(str(e))]
+                result = list(result) if isinstance(result, (list, tuple)) else [result]
+                return result + [render.notice_html("")]
+            return trigger(run, inputs, outputs + [notice], show_progress=progress)
 
         # ---- handlers -----------------------------------------------------------------------------
         def do_login(name, password):
@@ -217,7 +223,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return ((tok, gr.update(visible=False), gr.update(visible=True), "", "")
                     + _role_tabs(user))
 
-        role_outputs = [review_tab, dictate_tab, figures_tab, whoami, note_picker, figures]
+        role_outputs = [review_tab, dictate_tab, figures_tab, whoami, note_picker, figures, tabs]
 
         def _role_tabs(user: User | None):
             if user is None:
@@ -229,12 +235,21 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             figs = _figures_html(store) if user.role == "evaluator" else ""
             return (gr.update(visible=user.role != "evaluator"), gr.update(visible=user.role == "officer"),
                     gr.update(visible=user.role == "evaluator"), who,
-                    gr.update(choices=choices, value=choices[0][1] if choices else None), figs)
+                    gr.update(choices=choices, value=choices[0][1] if choices else None), figs,
+                    gr.update(selected="figures" if user.role == "evaluator" else "review"))
 
         login_io = dict(inputs=[login_name, login_password],
                         outputs=[token, login_panel, main_panel, login_message, login_password] + role_outputs)
-        login_submit.click(do_login, **login_io)
-        login_password.submit(do_login, **login_io)
+
+        def auto_open(tok, nid):
+            """Right after sign-in, open the newest note so review can start from the keyboard."""
+            user = ctx.sessions.user(tok)
+            if user is None or user.role == "evaluator" or not nid:
+                return [None] + note_updates(user, None)
+            return [nid] + note_updates(user, nid)
+
+        for trigger in (login_submit.click, login_password.submit):
+            on(trigger(do_login, **login_io).then, auto_open, [token, note_picker], [note_id] + note_outputs)
 
         def do_logout(tok):
             ctx.sessions.sign_out(tok)
@@ -242,14 +257,12 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
         logout.click(do_logout, [token], [token, note_id, login_panel, main_panel, login_password]) \
               .then(None, js="() => window.location.reload()")
 
-        @guarded
         def do_open(tok, nid):
             user = current_user(tok)
             return [nid] + note_updates(user, nid)
-        open_btn.click(do_open, [token, note_picker], [note_id] + note_outputs)
+        on(open_btn.click, do_open, [token, note_picker], [note_id] + note_outputs)
 
         def make_accept(name):
-            @guarded
             def accept(tok, nid):
                 user = current_user(tok)
                 store = ctx.store()
@@ -261,7 +274,6 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return accept
 
         def make_edit_open(name):
-            @guarded
             def edit_open(tok, nid):
                 user = current_user(tok)
                 note = open_note(ctx.store(), user, nid)
@@ -274,7 +286,6 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return edit_open
 
         def make_edit_save(name):
-            @guarded
             def edit_save(tok, nid, text):
                 user = current_user(tok)
                 store = ctx.store()
@@ -286,12 +297,13 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return edit_save
 
         for name in FIELD_NAMES:
-            accepts[name].click(make_accept(name), [token, note_id], note_outputs)
-            edits[name].click(make_edit_open(name), [token, note_id], [edit_groups[name], edit_boxes[name]])
-            edit_saves[name].click(make_edit_save(name), [token, note_id, edit_boxes[name]], note_outputs)
+            on(accepts[name].click, make_accept(name), [token, note_id], note_outputs, progress="hidden")
+            on(edits[name].click, make_edit_open(name), [token, note_id], [edit_groups[name], edit_boxes[name]],
+               progress="hidden")
+            on(edit_saves[name].click, make_edit_save(name), [token, note_id, edit_boxes[name]], note_outputs,
+               progress="hidden")
             edit_cancels[name].click(lambda: gr.update(visible=False), None, [edit_groups[name]])
 
-        @guarded
         def do_save(tok, nid):
             user = current_user(tok)
             store = ctx.store()
@@ -299,9 +311,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             store.save_note(nid, user.name)
             gr.Info("Note saved.")
             return note_updates(user, nid)
-        save_btn.click(do_save, [token, note_id], note_outputs)
+        on(save_btn.click, do_save, [token, note_id], note_outputs)
 
-        @guarded
         def do_export(tok, nid, fmt, full):
             user = current_user(tok)
             store = ctx.store()
@@ -311,9 +322,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             if fmt not in ("crissa", "json", "csv"):
                 raise AccessDenied("Choose crissa, json or csv.")
             return store.export_note(nid, fmt, user.name, full=bool(full))
-        export_btn.click(do_export, [token, note_id, export_fmt, export_full], [export_text])
+        on(export_btn.click, do_export, [token, note_id, export_fmt, export_full], [export_text])
 
-        @guarded
         def do_undo(tok, nid, placeholder):
             user = current_user(tok)
             store = ctx.store()
@@ -325,9 +335,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 raise EditError("Choose a redaction to undo.")
             store.set_redactions(nid, kept, user.name)
             return note_updates(user, nid)
-        undo_btn.click(do_undo, [token, note_id, undo_choice], note_outputs)
+        on(undo_btn.click, do_undo, [token, note_id, undo_choice], note_outputs)
 
-        @guarded
         def do_add(tok, nid, text, kind):
             user = current_user(tok)
             store = ctx.store()
@@ -344,9 +353,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             added = [{"type": kind, "r_start": i, "r_end": i + len(text)} for i in _find_all(body, text)]
             store.set_redactions(nid, _entities(note) + added, user.name)
             return note_updates(user, nid)
-        add_btn.click(do_add, [token, note_id, add_text, add_type], note_outputs)
+        on(add_btn.click, do_add, [token, note_id, add_text, add_type], note_outputs)
 
-        @guarded
         def do_process(tok, path, ended, absent, keep, date, progress=gr.Progress()):
             user = current_user(tok)
             if user.role != "officer":
@@ -360,16 +368,15 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             choices = [(_note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
             return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
                      f"Processed: note {nid} is ready for review."] + note_updates(user, nid))
-        process_btn.click(do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
-                          [note_id, tabs, note_picker, process_message] + note_outputs)
+        on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
+           [note_id, tabs, note_picker, process_message] + note_outputs)
 
-        @guarded
         def do_figures(tok):
             user = current_user(tok)
             if user.role != "evaluator":
                 raise AccessDenied("Figures are for evaluators.")
             return _figures_html(ctx.store())
-        refresh_figures.click(do_figures, [token], [figures])
+        on(refresh_figures.click, do_figures, [token], [figures])
 
     app.casenote_context = ctx
     return app
@@ -415,7 +422,8 @@ def _redactions_html(entities: list[dict]) -> str:
 
 
 def _note_label(n: dict) -> str:
-    return f"{n.get('contact_date', '')} · {n.get('officer', '')} · {n.get('status', '').replace('_', ' ')} · {n['id']}"
+    status = "saved" if n.get("status") == "approved" else "to review"
+    return f"{n.get('contact_date', '')} · {n.get('officer', '')} · {status} · {n['id'][:8]}"
 
 
 def _figures_html(store) -> str:

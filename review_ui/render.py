@@ -14,7 +14,7 @@ from html import escape
 from review_ui.fields import FIELD_LABELS, FIELD_NAMES, is_reviewed, value_to_text
 
 __all__ = ["LOW_CONFIDENCE", "PLACEHOLDER_RE", "transcript_html", "field_card_html", "crissa_html",
-           "audio_html", "progress_html", "evidence_time"]
+           "audio_html", "progress_html", "evidence_time", "notice_html"]
 
 # Whisper word probability below which a word is highlighted for a closer listen. tiny.en gives
 # most clearly spoken words > 0.8; misheard names and numbers tend to fall under 0.5.
@@ -134,8 +134,13 @@ def audio_html(url: str | None, reason: str = "") -> str:
 def progress_html(note: dict) -> str:
     fields = note.get("fields") or {}
     done = sum(1 for n in FIELD_NAMES if is_reviewed(fields.get(n) or {}))
-    status = note.get("status", "")
-    return (f'<div class="cn-progress" data-done="{done}" data-total="{len(FIELD_NAMES)}">'
-            f'<b>{done} of {len(FIELD_NAMES)}</b> fields reviewed · note {_e(note.get("id", ""))} · '
-            f'{_e(status)}<span class="cn-keys">keys: <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>a</kbd> accept · '
+    status = "saved, read-only" if note.get("status") == "approved" else "awaiting review"
+    return (f'<div class="cn-progress" data-done="{done}" data-total="{len(FIELD_NAMES)}" '
+            f'data-status="{_e(note.get("status", ""))}"><b>{done} of {len(FIELD_NAMES)}</b> fields reviewed · '
+            f'contact {_e(note.get("contact_date", ""))} · {_e(status)}<span class="cn-keys">keys: <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>a</kbd> accept · '
             f'<kbd>e</kbd> edit · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> save edit · <kbd>s</kbd> save note</span></div>')
+
+
+def notice_html(message: str) -> str:
+    """The line under the progress bar that says why a request was refused (empty when all is well)."""
+    return f'<div class="cn-notice" role="alert">{_e(message)}</div>' if message else ""

@@ -7,9 +7,16 @@
   window.__casenoteReview = true;
   var current = 0;
 
+  // Gradio nests two elements with a group's elem_id; keep the outer one of each field.
   function fields() {
     return Array.prototype.slice.call(document.querySelectorAll(".cn-field[id^='field-']"))
-      .filter(function (el) { return el.offsetParent !== null; });
+      .filter(function (el) {
+        var up = el.parentElement && el.parentElement.closest("[id='" + el.id + "']");
+        return !up && el.offsetParent !== null;
+      });
+  }
+  function fieldOf(node) {
+    return fields().filter(function (f) { return f.contains(node); })[0] || null;
   }
   function fieldName(el) { return el.id.replace(/^field-/, ""); }
   function visible(el) { return el && el.offsetParent !== null; }
@@ -47,7 +54,7 @@
   });
 
   document.addEventListener("focusin", function (ev) {
-    var f = ev.target.closest && ev.target.closest(".cn-field[id^='field-']");
+    var f = fieldOf(ev.target);
     if (!f) return;
     var i = fields().indexOf(f);
     if (i >= 0) { current = i; mark(false); }
@@ -56,11 +63,15 @@
   document.addEventListener("keydown", function (ev) {
     var tag = (ev.target.tagName || "").toLowerCase();
     var typing = tag === "input" || tag === "textarea" || tag === "select" || ev.target.isContentEditable;
-    var editor = ev.target.closest && ev.target.closest(".cn-field[id^='field-']");
+    var editor = fieldOf(ev.target);
     if (typing) {
-      if (!editor) return;
+      if (!editor) {
+        if (ev.key === "Escape") ev.target.blur();  // leave a box (e.g. the password) to use the keys
+        return;
+      }
       var name = fieldName(editor);
-      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      // Ctrl+Enter saves any edit; plain Enter saves a one-line edit (lists take one item a line).
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey || tag === "input")) {
         ev.preventDefault();
         if (click("save-edit-" + name)) { ev.target.blur(); current += 1; setTimeout(mark, 300); }
       } else if (ev.key === "Escape") {

@@ -1,0 +1,218 @@
+"""Review screen, server side: rendering is escaped, edits are validated, access is checked on the
+server, and the store's gate refuses a save with a field unreviewed (apart from any UI).
+
+Notes here are made on the real store from speech the project synthesises and transcribes with the
+real tiny.en model; the fields are given by the test (the extractor is tested elsewhere), which lets
+these tests pin down exactly what the screen must show.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from review_ui import render
+from review_ui.access import AccessDenied, open_note, visible_notes
+from review_ui.auth import User, hash_password
+from review_ui.fields import FIELD_NAMES, EditError, parse_edit, value_to_text
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_TEXT = (ROOT / "review_ui" / "demo_dictation.txt").read_text().strip()
+TRANSCRIPT_CACHE = ROOT / ".cache" / "test-transcripts"
+# The test's own redactions (the redaction package is tested elsewhere): the full name however
+# Whisper spelt the surname, the first name, and the phone number's digits.
+REDACT = (("PERSON", r"(?<=with )[A-Z]\w+ [A-Z]\w+"), ("PERSON", r"\bDaniel\b"), ("PHONE", r"\b0\d[\d .-]{7,}\d"))
+
+# What the demo dictation says, as the extractor should find it (phrases are looked up in the transcript).
+DEMO_FIELDS = {
+    "contact_date": ("2026-03-09", ["today"]),
+    "contact_type": ("office", ["Office appointment"]),
+    "attendance": ("attended", ["attended on time"]),
+    "needs_discussed": (["accommodation", "employment_education", "alcohol", "emotional_wellbeing"],
+                        ["accommodation", "looking for work", "drinking", "low"]),
+    "risk_flags": ([], []),
+    "referrals": (["Talking Therapies"], ["talking therap"]),
+    "actions": (["bring his tenancy agreement to the next appointment", "contact the Jobcentre about a work coach"],
+                ["tenancy agreement", "Jobcentre"]),
+    "next_appointment": ("2026-03-12T11:00", ["Next appointment"]),
+}
+
+
+def transcribe_cached(wav: Path) -> dict:
+    """Real tiny.en transcript of ``wav`` (cached by content hash: Whisper is the slow part)."""
+    from assistant.transcribe import transcribe
+
+    key = hashlib.sha256(wav.read_bytes()).hexdigest()[:20]
+    out = TRANSCRIPT_CACHE / f"{key}.json"
+    if out.exists():
+        return json.loads(out.read_text())
+    t = transcribe(wav).to_dict()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(t))
+    return t
+
+
+def make_note(store, officer: str, transcript: dict, audio: Path | None = None,
+              redact=REDACT, fields=None, contact_date="2026-03-09") -> str:
+    """Store a note through the store's own pipeline entry points (add_recording + complete_note)."""
+    from assistant import paths
+    from assistant.store import offsets
+
+    text = transcript["text"]
+    consent = store.grant_consent(officer)
+    digest = hashlib.sha256(text.encode() + (audio.read_bytes() if audio else b"")).hexdigest()
+    rec = store.add_recording(consent, officer, digest, ".wav", 20.0, contact_date)
+    if audio:
+        shutil.copy(audio, paths.audio_dir() / rec["audio_file"])
+    ents, taken = [], set()
+    for kind, pattern in redact:
+        for m in re.finditer(pattern, text):
+            if not taken & set(range(m.start(), m.end())):
+                taken |= set(range(m.start(), m.end()))
+                ents.append({"type": kind, "start": m.start(), "end": m.end(), "recogniser": "test", "score": 1.0})
+    redacted, ents = offsets.render(text, ents)
+    words = offsets.redacted_words([w for s in transcript["segments"] for w in s["words"]], ents, redacted)
+    out_fields = {}
+    for name, (value, phrases) in (fields or DEMO_FIELDS).items():
+        evidence = []
+        for p in phrases:
+            i = redacted.lower().find(p.lower())
+            if i >= 0:
+                evidence.append({"start": i, "end": i + len(p), "text": redacted[i:i + len(p)]})
+        out_fields[name] = {"value": value, "evidence": evidence, "reason": None if evidence else "not said"}
+    sentences = [m for m in re.finditer(r"[^.]+\.", redacted)]
+    crissa = {k: [] for k in ("check_in", "review", "intervention", "summary", "set_task", "appointment")}
+    for m in sentences:
+        s = m.group(0).strip()
+        key = ("appointment" if "appointment is" in s.lower() else "set_task" if "action" in s.lower()
+               else "intervention" if "referred" in s.lower() else "check_in" if m.start() == 0 else "review")
+        crissa[key].append({"start": m.start(), "end": m.end(), "text": s})
+    originals = {e["placeholder"]: text[e["start"]:e["end"]] for e in ents}
+    return store.complete_note(rec["id"], {
+        "contact_date": contact_date, "transcript": transcript, "redacted_text": redacted, "words": words,
+        "entities": ents, "originals": originals, "fields": out_fields, "crissa": crissa,
+        "speaker_check": {"enrolled": False}, "timing": {}})
+
+
+def hostile_transcript(text: str) -> dict:
+    """A transcript dict whose words are the whitespace-separated tokens of ``text``, 0.4 s each."""
+    words = [{"word": m.group(0), "start": i * 0.4, "end": i * 0.4 + 0.35, "probability": 0.3 if i % 3 else 0.9,
+              "char_start": m.start(), "char_end": m.end()} for i, m in enumerate(re.finditer(r"\S+", text))]
+    return {"text": text, "model": "test", "segments": [{"words": words}]}
+
+
+@pytest.fixture
+def store():
+    from assistant.store import Store
+    s = Store()
+    s.add_user("jsmith", "officer", hash_password("officer-pass-1"))
+    s.add_user("other", "officer", hash_password("officer-pass-2"))
+    s.add_user("akhan", "reviewer", hash_password("reviewer-pass-1"))
+    s.add_user("eval1", "evaluator", hash_password("evaluator-pass"))
+    s.assign_reviewer("akhan", "jsmith")
+    return s
+
+
+@pytest.fixture(scope="module")
+def demo_speech():
+    """The bundled demo dictation, spoken by Piper and transcribed by the real tiny.en."""
+    from eval.synth import cached_synthesis
+    wav = cached_synthesis(DEMO_TEXT, "piper", ROOT / ".cache" / "test-speech")
+    return wav, transcribe_cached(wav)
+
+
+# ---- rendering --------------------------------------------------------------------------------------
+
+def test_hostile_transcript_is_escaped_and_placeholders_become_chips(store):
+    nid = make_note(store, "jsmith", hostile_transcript('Daniel said <script>alert(1)</script> & "<img src=x>" ok'),
+                    fields={n: (None if n == "next_appointment" else [], []) for n in FIELD_NAMES})
+    html = render.transcript_html(store.get_note(nid))
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<span class="cn-chip" data-type="PERSON" data-t="0.00"' in html and "[PERSON_1]</span>" in html
+    assert "Daniel" not in html
+    assert 'class="cn-word cn-low"' in html  # probability 0.3 < LOW_CONFIDENCE
+
+
+def test_field_card_shows_value_evidence_with_time_and_review_state(store, demo_speech):
+    wav, transcript = demo_speech
+    nid = make_note(store, "jsmith", transcript, wav)
+    note = store.get_note(nid)
+    card = render.field_card_html(note, "referrals")
+    assert "Talking Therapies" in card and "to review" in card
+    assert re.search(r'<q class="cn-evidence" data-t="\d+\.\d\d">', card), card
+    t = float(re.search(r'data-t="([\d.]+)"', card).group(1))
+    assert 5.0 < t < transcript["segments"][-1]["end"]  # said in the middle of the dictation
+    store.review_field(nid, "referrals", "edit", ["Talking Therapies", "Jobcentre"], "jsmith")
+    card = render.field_card_html(store.get_note(nid), "referrals")
+    assert "edited" in card and "Jobcentre" in card and "extracted:" in card
+
+
+# ---- edits ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,text,value", [
+    ("contact_date", " 2026-03-09 ", "2026-03-09"),
+    ("contact_type", "Home visit", "home_visit"),
+    ("needs_discussed", "alcohol\n\nFinance\nalcohol", ["alcohol", "finance"]),
+    ("actions", "- call the GP\n• send form ", ["call the GP", "send form"]),
+    ("next_appointment", "2026-03-23 14:00", "2026-03-23T14:00"),
+    ("next_appointment", "", None),
+    ("referrals", "<b>Shelter</b>", ["<b>Shelter</b>"]),  # kept as typed; escaped when shown
+])
+def test_parse_edit_accepts_what_a_person_types(name, text, value):
+    assert parse_edit(name, text) == value
+    assert parse_edit(name, value_to_text(name, value)) == value
+
+
+@pytest.mark.parametrize("name,text,hint", [
+    ("contact_date", "9th March", "YYYY-MM-DD"),
+    ("contact_date", "2026-02-30", "YYYY-MM-DD"),
+    ("contact_type", "carrier pigeon", "office, home_visit"),
+    ("risk_flags", "weapons\nbad'; DROP TABLE notes;--", "risk flags code"),
+    ("next_appointment", "next week", "YYYY-MM-DDTHH:MM"),
+    ("attendance", "", "attended"),
+])
+def test_parse_edit_refuses_with_a_hint(name, text, hint):
+    with pytest.raises(EditError, match=re.escape(hint)):
+        parse_edit(name, text)
+
+
+# ---- access, on the server --------------------------------------------------------------------------
+
+def test_each_role_sees_only_what_it_may(store):
+    mine = make_note(store, "jsmith", hostile_transcript("Daniel came in."))
+    theirs = make_note(store, "other", hostile_transcript("Okafor came in."))
+    officer, reviewer, evaluator = User("jsmith", "officer"), User("akhan", "reviewer"), User("eval1", "evaluator")
+    assert [n["id"] for n in visible_notes(store, officer)] == [mine]
+    assert [n["id"] for n in visible_notes(store, reviewer)] == [mine]
+    assert visible_notes(store, evaluator) == []
+    assert open_note(store, reviewer, mine)["id"] == mine
+    for user, nid in ((officer, theirs), (reviewer, theirs), (evaluator, mine), (officer, "no-such-note"),
+                      (officer, "../../etc/passwd")):
+        with pytest.raises(AccessDenied):
+            open_note(store, user, nid)
+
+
+def test_store_gate_refuses_save_until_every_field_is_reviewed_and_audits_each_review(store):
+    from assistant.store import UnreviewedFields
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    for i, name in enumerate(FIELD_NAMES):
+        with pytest.raises(UnreviewedFields):
+            store.save_note(nid, "jsmith")
+        if i % 2:
+            store.review_field(nid, name, "accept", None, "akhan")
+        else:
+            store.review_field(nid, name, "edit", parse_edit(name, value_to_text(name, DEMO_FIELDS[name][0])),
+                               "jsmith")
+    store.save_note(nid, "jsmith")
+    reviews = [a for a in store.audit(nid) if a["action"] == "field.review"]
+    assert [r["detail"]["field"] for r in reviews] == list(FIELD_NAMES)
+    assert {r["actor"] for r in reviews} == {"jsmith", "akhan"} and all(r["sealed"] and r["at"] for r in reviews)
+    assert store.get_note(nid)["status"] == "approved"
+

@@ -1,0 +1,269 @@
+"""The review screen in headless Debian Chromium (system /usr/bin/chromium, no browser download),
+against a real `casenote serve` subprocess on a free loopback port and a real SQLite store.
+
+One server per module (starting Gradio costs seconds); each test signs in as its own officer so
+tests do not share a note. Notes come from the bundled demo dictation, spoken by Piper and
+transcribed by the real tiny.en model (see ``make_note`` in test_review_ui.py).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_review_ui import DEMO_TEXT, ROOT, hostile_transcript, make_note, transcribe_cached
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+PASSWORDS = {"jsmith": "officer-pass-1", "kwong": "officer-pass-2", "hostile": "officer-pass-3", "lbell": "officer-pass-4",
+             "akhan": "reviewer-pass-1", "eval1": "evaluator-pass"}
+ROLES = {"jsmith": "officer", "kwong": "officer", "hostile": "officer", "lbell": "officer", "akhan": "reviewer", "eval1": "evaluator"}
+
+
+class Server:
+    def __init__(self, url: str, home: Path, notes: dict[str, str]):
+        self.url, self.home, self.notes = url, home, notes
+
+    def store(self):
+        from assistant.store import Store
+        return Store(self.home / "casenote.db")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from assistant.store import Store
+    from eval.synth import cached_synthesis
+    from review_ui.auth import hash_password
+    from review_ui.server import free_port
+
+    home = tmp_path_factory.mktemp("review-server")
+    wav = cached_synthesis(DEMO_TEXT, "piper", ROOT / ".cache" / "test-speech")
+    transcript = transcribe_cached(wav)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASENOTE_HOME", str(home))
+        store = Store()
+        for name, pw in PASSWORDS.items():
+            store.add_user(name, ROLES[name], hash_password(pw))
+        store.assign_reviewer("akhan", "jsmith")
+        notes = {"jsmith": make_note(store, "jsmith", transcript, wav),
+                 "kwong": make_note(store, "kwong", transcript, wav),
+                 "lbell": make_note(store, "lbell", transcript, wav),
+                 "hostile": make_note(store, "hostile", hostile_transcript(
+                     "Daniel wrote <script>alert(1)</script> on the form and <img src=x onerror=alert(2)> too."))}
+        store.close()
+    port = free_port()
+    env = {**os.environ, "CASENOTE_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("casenote serve did not start:\n" + proc.stdout.read().decode(errors="replace"))
+            time.sleep(0.5)
+    yield Server(url, home, notes)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.requests = []
+    pg.dialogs = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def sign_in(page, server, name, password=None):
+    page.goto(server.url)
+    page.locator("#login-name input").fill(name)
+    page.locator("#login-password input").fill(password or PASSWORDS[name])
+    page.locator("#login-submit").click()
+    page.wait_for_selector("#whoami .cn-who", timeout=30000)
+
+
+def open_review(page):
+    page.wait_for_selector("#transcript .cn-transcript", timeout=30000)
+    page.wait_for_selector("#card-contact_date .cn-card", timeout=30000)
+
+
+def wait_reviewed(page, n):
+    page.wait_for_selector(f'.cn-progress[data-done="{n}"]', timeout=30000)
+
+
+def test_sign_in_refuses_a_wrong_password_then_opens_the_officers_note(page, server):
+    page.goto(server.url)
+    page.locator("#login-name input").fill("jsmith")
+    page.locator("#login-password input").fill("not-the-password")
+    page.locator("#login-submit").click()
+    page.wait_for_selector("#login-message :text('Wrong name or password')", timeout=30000)
+    assert not page.locator("#main-panel").is_visible()
+    sign_in(page, server, "jsmith")
+    assert "jsmith" in page.locator("#whoami").inner_text()
+    open_review(page)
+    cards = page.locator("[id^='card-'] .cn-card")
+    assert cards.count() == 8
+    assert "Talking Therapies" in page.locator("#card-referrals").inner_text()
+    assert page.locator("#transcript .cn-chip[data-type='PERSON']").count() >= 2
+    assert "Daniel" not in page.locator("#transcript").inner_text()
+
+
+def test_save_waits_for_the_last_field_and_an_edit_is_audited(page, server):
+    from review_ui.fields import FIELD_NAMES
+
+    sign_in(page, server, "jsmith")
+    open_review(page)
+    save = page.locator("#save-note")
+    assert save.is_disabled()
+    for i, name in enumerate(FIELD_NAMES[:-1]):
+        page.locator(f"#accept-{name}").click()
+        wait_reviewed(page, i + 1)
+        assert save.is_disabled()
+    page.locator("#edit-next_appointment").click()
+    box = page.locator("#edit-box-next_appointment input")
+    box.fill("next Friday")  # refused: not a date; nothing is stored and the typing stays
+    page.locator("#save-edit-next_appointment").click()
+    page.wait_for_selector("#notice .cn-notice:has-text('YYYY-MM-DDTHH:MM')", timeout=30000)
+    assert box.input_value() == "next Friday" and save.is_disabled()
+    box.fill("2026-03-13T10:30")
+    page.locator("#save-edit-next_appointment").click()
+    wait_reviewed(page, 8)
+    page.wait_for_function("!document.querySelector('#save-note').disabled", timeout=30000)
+    assert page.locator("#card-next_appointment .cn-state-edited").count() == 1
+
+    nid = server.notes["jsmith"]
+    store = server.store()
+    note = store.get_note(nid)
+    assert note["fields"]["next_appointment"]["review"]["value"] == "2026-03-13T10:30"
+    assert note["fields"]["next_appointment"]["review"]["by"] == "jsmith"
+    edit_rows = [a for a in store.audit(nid) if a["action"] == "field.review" and a["detail"]["action"] == "edit"]
+    assert len(edit_rows) == 1 and edit_rows[0]["actor"] == "jsmith" and edit_rows[0]["detail"]["changed"]
+
+    save.click()
+    page.wait_for_selector(".cn-progress[data-status='approved']", timeout=30000)
+    assert server.store().get_note(nid)["status"] == "approved"
+    assert page.locator("#accept-contact_date").is_disabled()  # read-only for the officer now
+    page.locator("#export-show").click()
+    page.wait_for_function("document.querySelector('#export-text textarea').value.includes('Appointment')",
+                           timeout=30000)
+    exported = page.locator("#export-text textarea").input_value()
+    assert "[PERSON_" in exported and "Daniel" not in exported
+
+
+def test_a_note_reviewed_with_the_keyboard_alone(page, server):
+    page.goto(server.url)
+    page.locator("#login-name input").focus()
+    page.keyboard.type("kwong")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORDS["kwong"])
+    page.keyboard.press("Enter")
+    open_review(page)
+    kb = page.keyboard
+    kb.press("Escape")  # leave the password box
+    kb.press("n"), kb.press("n"), kb.press("p")
+    assert page.locator("#field-contact_type.cn-kbd-current").count() == 1
+    kb.press("p")
+    for i in range(3):  # contact_date, contact_type, attendance
+        kb.press("a")
+        wait_reviewed(page, i + 1)
+    kb.press("e")  # needs_discussed: edit, type, Ctrl+Enter
+    box = page.locator("#edit-box-needs_discussed textarea")
+    box.wait_for(state="visible")
+    page.wait_for_function("document.activeElement && document.activeElement.closest('#edit-box-needs_discussed')")
+    kb.press("Control+a")
+    kb.type("accommodation\nalcohol\nfinance")
+    kb.press("Control+Enter")
+    wait_reviewed(page, 4)
+    for i in range(4):  # risk_flags, referrals, actions, next_appointment
+        kb.press("a")
+        wait_reviewed(page, 5 + i)
+    page.wait_for_function("!document.querySelector('#save-note').disabled", timeout=30000)
+    kb.press("s")
+    page.wait_for_selector(".cn-progress[data-status='approved']", timeout=30000)
+    note = server.store().get_note(server.notes["kwong"])
+    assert note["status"] == "approved"
+    assert note["fields"]["needs_discussed"]["review"]["value"] == ["accommodation", "alcohol", "finance"]
+    assert [note["fields"][n]["review"]["action"] for n in ("contact_date", "actions")] == ["accept", "accept"]
+
+
+def test_clicking_a_word_plays_the_audio_from_there(page, server):
+    sign_in(page, server, "lbell")
+    open_review(page)
+    page.wait_for_function("document.getElementById('cn-audio').readyState >= 1", timeout=30000)
+    word = page.locator("#transcript .cn-word").nth(30)
+    t = float(word.get_attribute("data-t"))
+    assert t > 3
+    word.click()
+    page.wait_for_function(f"document.getElementById('cn-audio').currentTime >= {t - 0.05}", timeout=10000)
+    assert page.evaluate("document.getElementById('cn-audio').currentTime") < t + 5
+
+
+def test_a_reviewer_sees_the_redacted_note_but_never_the_officers_audio(page, server, browser):
+    sign_in(page, server, "akhan")
+    open_review(page)
+    assert page.locator("#cn-audio").count() == 0
+    assert "no audio" in page.locator("#note-audio").inner_text()
+    assert not any("/casenote/audio/" in u for u in page.requests)
+    # Even the officer's own link does not open with a guessed token, and the store refuses the reviewer.
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(server.url + "casenote/audio/guessed-token")
+    assert err.value.code == 404
+    from assistant.store import PermissionDenied
+    with pytest.raises(PermissionDenied):
+        server.store().audio_path(server.notes["jsmith"], "akhan")
+
+
+def test_script_in_a_transcript_renders_as_text(page, server):
+    sign_in(page, server, "hostile")
+    open_review(page)
+    text = page.locator("#transcript").inner_text()
+    assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(2)>" in text
+    assert page.locator("#transcript script, #transcript img").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+
+
+def test_the_page_requests_nothing_beyond_loopback(page, server):
+    sign_in(page, server, "lbell")
+    open_review(page)
+    page.wait_for_timeout(1000)
+    hosts = {u.split("/")[2] for u in page.requests if u.startswith("http")}
+    assert hosts == {server.url.split("/")[2]}, hosts
+    assert all(u.startswith(("http://127.0.0.1:", "data:", "blob:")) for u in page.requests), page.requests
+
+
+def test_an_evaluator_sees_figures_only(page, server):
+    sign_in(page, server, "eval1")
+    page.wait_for_selector("#figures .cn-figures", timeout=30000)
+    assert "Reviews by field" in page.locator("#figures").inner_text()
+    assert not page.locator("#note-picker").is_visible()
+    assert page.locator("#transcript .cn-transcript").count() == 0
