@@ -37,6 +37,13 @@ def test_process_with_consent_then_revoke_leaves_no_trace(speak):
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["status"] == "pending_review" and "No voice enrolment" in r.stderr
+    assert {"note_id", "status", "transcript", "redaction", "fields", "speaker_check", "timing"} <= set(out)
+    assert "[PERSON_1]" in out["transcript"] and "Smith" not in r.stdout and "900461" not in r.stdout
+    assert len(out["fields"]) == 8 and out["fields"]["contact_type"]["value"] == "office"
+    [ev] = out["fields"]["contact_type"]["evidence"]
+    assert out["transcript"][ev["start"]:ev["end"]] == ev["text"] and 0 < ev["t0"] < ev["t1"] < 30
+    assert all(out["transcript"][e["r_start"]:e["r_end"]] == e["placeholder"] for e in out["redaction"]["entities"])
+    assert out["timing"]["transcribe_s"] > 0 and not out["speaker_check"]["enrolled"]
     s = Store()
     originals = s.get_originals(out["note_id"], "jsmith")
     stored_audio = s.audio_path(out["note_id"], "jsmith").read_bytes()
