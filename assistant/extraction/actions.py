@@ -110,6 +110,9 @@ def actions_field(p: Parsed, r: Regions) -> Field:
     values, evidence = [], []
     for n, s_tok in enumerate(starts):
         end = min(doc[s_tok].sent.end, hi, starts[n + 1] if n + 1 < len(starts) else hi)
+        # A relative clause describes someone else's doing: "..., who will call her today".
+        end = next((t for t in range(s_tok + 1, end) if doc[t].lower_ in ("who", "which")
+                    and doc[t - 1].text == ","), end)
         while end > s_tok and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("and", "then", "also")):
             end -= 1
         if end <= s_tok:

@@ -197,9 +197,10 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
             if count is not None and (i < 2 or _is(toks[i - 2], "in") or _is(toks[i + 1] if i + 1 < len(toks) else None,
                                                                                "time", "on", "from")):
-                if _is(toks[i + 1] if i + 1 < len(toks) else None, "on"):
+                said_in = i >= 2 and _is(toks[i - 2], "in")
+                if not said_in and _is(toks[i + 1] if i + 1 < len(toks) else None, "on"):
                     return 0, [i - 1, i], True          # "a week on Friday"
-                return (7 if "week" in t.value else 1) * count, [i - 1, i], False
+                return (7 if "week" in t.value else 1) * count, ([i - 2, i] if said_in else [i - 1, i]), False
             if prev.kind == "WD":
                 return 0, [i - 1, i], True              # "Friday week"
             if _is(prev, "next"):

@@ -20,8 +20,8 @@ __all__ = ["risks_field"]
 
 _lex: LexiconMatcher | None = None
 _pat: Matcher | None = None
-_NONE_SAID = re.compile(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?(?:risk|safeguarding)\s*"
-                        r"(?:issues?|concerns?|flags?|factors?)?\b[^.]*|\bno (?:other |further )?concerns\b[^.]*",
+_NONE_SAID = re.compile(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?(?:risk|safeguarding)\b[^.]*|"
+                        r"\bno (?:other |further )?concerns (?:were|have been|was|are) (?:raised|identified|noted)[^.]*",
                         re.IGNORECASE)
 _CHILD = {"son", "daughter", "child", "children", "baby", "kids", "toddler", "grandchild"}
 _CONCERN = {"concerned", "worried", "concern", "concerns", "worry", "worries"}
