@@ -31,6 +31,18 @@ def test_grant_list_revoke_round_trip():
     assert actions == ["consent.grant", "consent.grant", "consent.revoke"]
 
 
+def test_once_accounts_exist_consent_is_for_officer_accounts_only():
+    s = Store()
+    s.add_user("jsmith", "officer", "scrypt$x")
+    s.add_user("rlee", "reviewer", "scrypt$y")
+    assert run("consent", "grant", "--officer", "jsmith").exit_code == 0
+    for who in ("jsmtih", "rlee"):
+        before = Store().counts()
+        r = run("consent", "grant", "--officer", who)
+        assert r.exit_code == 2 and "not an officer account" in r.stderr
+        assert Store().counts() == before
+
+
 @pytest.mark.parametrize("args, message", [
     (["consent", "grant", "--officer", "../../etc/passwd"], "invalid officer id"),
     (["consent", "grant", "--officer", "<b>x</b>"], "invalid officer id"),

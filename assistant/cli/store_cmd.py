@@ -62,7 +62,13 @@ def consent_grant(officer, retention, as_json):
     """
     from assistant.store import Store
 
-    cid = Store().grant_consent(officer, retention=retention, attested=True)
+    s = Store()
+    # Once the review screen has accounts, an officer id is an officer's sign-in name: a typo here
+    # would otherwise file dictations under nobody who can review them.
+    if s.db["users"].count and (s.get_user(officer) or {}).get("role") != "officer":
+        raise BadInput(f"{officer!r} is not an officer account; add it with: casenote users add {officer} "
+                       "--role officer")
+    cid = s.grant_consent(officer, retention=retention, attested=True)
     emit({"consent_id": cid}, as_json,
          f"consent {cid} granted for {officer} (retention: {retention}); the officer attests the session has "
          "ended and the person on probation is not present")
