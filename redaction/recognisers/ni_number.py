@@ -1,0 +1,33 @@
+"""National Insurance numbers (QQ123456C) with HMRC's allocation rules for the prefix."""
+from __future__ import annotations
+
+from redaction.recognisers.base import PatternRecogniser
+
+__all__ = ["NiNumberRecogniser", "valid_nino"]
+
+# HMRC: the first letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
+# these prefixes are never allocated; the suffix is A, B, C or D.
+_BAD_FIRST = set("DFIQUV")
+_BAD_SECOND = set("DFIOQUV")
+_UNALLOCATED = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+
+
+def valid_nino(value: str) -> bool:
+    v = value.upper().replace(" ", "")
+    if len(v) not in (8, 9) or not v[2:8].isdigit():
+        return False
+    if v[0] in _BAD_FIRST or v[1] in _BAD_SECOND or v[:2] in _UNALLOCATED:
+        return False
+    return len(v) == 8 or v[8] in "ABCD"
+
+
+class NiNumberRecogniser(PatternRecogniser):
+    name = "ni_number"
+    type = "NI_NUMBER"
+    patterns = ((r"[A-Z]{2}\d{6}[A-D]?", 0.6),)
+    cues = {"national insurance number": 0.95, "national insurance": 0.9, "ni number": 0.95,
+            "n i number": 0.95, "nino": 0.9, "insurance number": 0.9}
+    min_digits = 3
+
+    def validate(self, value: str) -> bool | None:
+        return valid_nino(value)

@@ -1,0 +1,173 @@
+"""Names of people: spaCy's PERSON entities, names after the phrases officers use ("his partner,
+X", "a man called X", "Doctor X", "appointment with X"), and then every later mention of a found
+name, whole or in part, possessive or not ("Daniel's"), so one person keeps one placeholder.
+Allow-listed terms ("Forward Leeds", towns, days) are never names."""
+from __future__ import annotations
+
+import re
+
+from redaction.analysis import Analysis, PhraseIndex
+from redaction.model import Entity
+from redaction.recognisers.address import STREET_WORDS
+from redaction.recognisers.base import Recogniser
+from redaction.spoken import Token
+
+__all__ = ["PersonRecogniser", "PERSON_CUES", "strip_possessive"]
+
+# Words after which a capitalised word is a person's name.
+PERSON_CUES = {
+    # relations and roles
+    "partner": 0.85, "ex partner": 0.85, "mother": 0.85, "mum": 0.85, "father": 0.85, "dad": 0.85, "son": 0.85,
+    "daughter": 0.85, "brother": 0.85, "sister": 0.85, "aunt": 0.85, "auntie": 0.85, "uncle": 0.85,
+    "cousin": 0.85, "nephew": 0.85, "niece": 0.85, "grandmother": 0.85, "grandfather": 0.85, "nan": 0.8,
+    "gran": 0.8, "grandson": 0.85, "granddaughter": 0.85, "stepfather": 0.85, "stepmother": 0.85,
+    "stepson": 0.85, "stepdaughter": 0.85, "husband": 0.85, "wife": 0.85, "ex husband": 0.85, "ex wife": 0.85,
+    "boyfriend": 0.85, "girlfriend": 0.85, "fiance": 0.85, "fiancé": 0.85, "fiancee": 0.85, "friend": 0.8,
+    "neighbour": 0.8, "associate": 0.85, "co defendant": 0.85, "co-defendant": 0.85, "codefendant": 0.85,
+    "victim": 0.85, "child": 0.8, "baby": 0.8, "landlord": 0.85, "landlady": 0.85, "employer": 0.7,
+    "manager": 0.7, "boss": 0.75, "colleague": 0.8, "nurse": 0.85, "psychiatrist": 0.85, "psychologist": 0.85,
+    "counsellor": 0.85, "worker": 0.85, "key worker": 0.85, "keyworker": 0.85, "support worker": 0.9,
+    "social worker": 0.9, "mentor": 0.8, "sponsor": 0.8, "carer": 0.8, "solicitor": 0.8, "coach": 0.75,
+    "doctor": 0.85, "dr": 0.85, "mr": 0.9, "mrs": 0.9, "ms": 0.9, "miss": 0.85, "mx": 0.9, "officer": 0.7,
+    "pc": 0.8, "sergeant": 0.8, "detective": 0.8,
+    # naming phrases
+    "called": 0.85, "named": 0.9, "known as": 0.9, "name is": 0.9, "calls himself": 0.9, "calls herself": 0.9,
+    "goes by": 0.85, "nicknamed": 0.9,
+    # the person the note is about
+    "appointment with": 0.85, "visit to": 0.85, "contact with": 0.8, "spoke to": 0.75, "spoke with": 0.75,
+    "met with": 0.75, "session with": 0.85, "call with": 0.8, "visited": 0.75, "saw": 0.6, "seen": 0.6,
+    "meeting with": 0.75, "interview with": 0.8, "supervision with": 0.85, "phoned": 0.7, "rang": 0.7,
+    "texted": 0.75, "emailed": 0.7, "told": 0.6, "asked": 0.6, "with": 0.55, "to": 0.0, "and": 0.0,
+}
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "sir", "dame", "pc", "dc", "ds", "sergeant",
+           "nurse", "detective", "officer"}
+# Capitalised words that start clauses and are never names.
+_NOT_NAMES = frozenset("""i i'm i've i'll i'd he she they we you it his her their our my your its the a an this that
+these those there here he's she's they're we're it's and but so or then when if as on in at of to for by with from
+after before while because since also today tomorrow yesterday next last actions action next appointment
+office home video telephone phone no yes not nothing none risk risks issues concern concerns mr mrs ms miss dr doctor
+sir madam please thanks thank ok okay well um uh oh summary check review intervention set task""".split())
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
+
+
+def strip_possessive(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _name_token(t: Token) -> bool:
+    w = strip_possessive(t.raw)
+    return t.kind == "word" and len(w) >= 2 and w[:1].isupper() and w.lower() not in _NOT_NAMES
+
+
+class PersonRecogniser(Recogniser):
+    name = "person"
+    type = "PERSON"
+
+    def __init__(self):
+        self._cues = PhraseIndex([c for c, s in PERSON_CUES.items() if s > 0])
+
+    # -- candidates ----------------------------------------------------------------------------------
+    def _from_spacy(self, a: Analysis) -> list[tuple[int, int, float]]:
+        out = []
+        for s, e, label in a.ner:
+            if label != "PERSON":
+                continue
+            i, j = a.token_index_at(s), a.token_index_at(e - 1) + 1
+            while i < j and (a.tokens[i].lower.rstrip(".") in _TITLES or a.tokens[i].lower in _NOT_NAMES):
+                i += 1
+            while j > i and (a.tokens[j - 1].kind == "punct" or a.tokens[j - 1].lower in _NOT_NAMES):
+                j -= 1
+            if i >= j or any(t.kind in ("digits", "alnum") for t in a.tokens[i:j]):
+                continue
+            out.append((i, j, 0.75))
+        return out
+
+    def _from_cues(self, a: Analysis) -> list[tuple[int, int, float]]:
+        toks, out = a.tokens, []
+        for _, j, phrase in self._cues.find(toks):
+            score = PERSON_CUES[phrase]
+            k = j
+            while k < len(toks) and toks[k].raw in (",", ":", "-") and k - j < 2:
+                k += 1
+            while k < len(toks) and toks[k].lower.rstrip(".") in _TITLES:   # "her GP, Doctor Shah"
+                k += 1
+            first = k
+            while k < len(toks) and k - first < 4:
+                t = toks[k]
+                if _name_token(t):
+                    k += 1
+                    if not t.raw.endswith(("'s", "’s")) and k + 1 < len(toks) and toks[k].raw in ("-", "'") \
+                            and _name_token(toks[k + 1]):
+                        k += 1           # "Al-Rashid"
+                    if t.raw.endswith(("'s", "’s")):
+                        break
+                    continue
+                break
+            if k > first:
+                out.append((first, k, score))
+        return out
+
+    # -- all mentions --------------------------------------------------------------------------------
+    def find(self, a: Analysis) -> list[Entity]:
+        toks = a.tokens
+        cands = [c for c in self._from_spacy(a) + self._from_cues(a)
+                 if not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
+                 and toks[c[1] - 1].lower not in STREET_WORDS]   # "Linda Avenue" is an address
+        # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
+        # already; here the name itself must not be an allow-listed word).
+        names: list[tuple[str, ...]] = []
+        best: dict[tuple[str, ...], float] = {}
+        for i, j, score in cands:
+            words = tuple(strip_possessive(t.raw).lower() for t in toks[i:j] if t.kind != "punct")
+            words = tuple(w for w in words if w not in a.allow.words and w not in _NOT_NAMES and len(w) >= 2)
+            if not words:
+                continue
+            if words not in best:
+                names.append(words)
+            best[words] = max(best.get(words, 0), score)
+        # Each word of a name points at the name(s) it belongs to; a word in one name only takes its key.
+        owners: dict[str, set[tuple[str, ...]]] = {}
+        for words in names:
+            for w in words:
+                owners.setdefault(w, set()).add(words)
+        full = {w: max(ns, key=len) for w, ns in owners.items()}
+
+        def key_of(word: str) -> str:
+            ns = owners[word]
+            longest = [n for n in ns if len(n) > 1]
+            if len(longest) > 1:                 # a surname shared by two people: its own placeholder
+                return "PERSON:" + word
+            return "PERSON:" + " ".join(full[word])
+
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in sorted(names, key=len, reverse=True):
+            by_first.setdefault(words[0], []).append(words)
+        out, k, n = [], 0, len(toks)
+        while k < n:
+            w = strip_possessive(toks[k].raw).lower()
+            if w not in owners or toks[k].kind not in ("word", "caps", "letter"):
+                k += 1
+                continue
+            # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
+            end_k, key = k, key_of(w)
+            for words in by_first.get(w, ()):
+                j, m = k, 0
+                while j < n and m < len(words):
+                    if toks[j].raw in ("-", "'"):
+                        j += 1
+                        continue
+                    if strip_possessive(toks[j].raw).lower() != words[m] or (
+                            m < len(words) - 1 and toks[j].raw.endswith(("'s", "’s"))):
+                        break
+                    j, m = j + 1, m + 1
+                if m == len(words) and len(words) > 1:
+                    end_k, key = j - 1, "PERSON:" + " ".join(words)
+                    break
+            score = max(best[nm] for nm in owners[w])
+            s, e = toks[k].start, toks[end_k].end
+            if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"
+                e -= 2
+            if not a.is_protected(s, e):
+                out.append(self.entity(a, s, e, score, key))
+            k = end_k + 1
+        return out

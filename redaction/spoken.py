@@ -1,0 +1,236 @@
+"""Read identifiers the way Whisper writes spoken ones, keeping exact offsets into the transcript.
+
+Officers say "oh seven seven zero zero, nine double zero", "L S nine, eight A B", "twenty nineteen
+slash ..." and Whisper writes any mix of words, digits and letters, split or merged at random.
+``tokenise`` splits the transcript into tokens, each with its span in the original text and a
+canonical form: number words become digits ("double zero" -> "00", "forty two" -> "42", "oh"
+beside other digits -> "0"), "slash" becomes "/", "dot" becomes ".". ``id_runs`` joins adjacent
+identifier-like tokens into one dense string ("NG74BX") with a map from every dense character back
+to its token, so a pattern matched on the dense string maps to an exact span of the transcript.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
+           "is_id_token", "dense_of"]
+
+UNITS = {"zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+         "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+         "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19"}
+TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+        "eighty": "8", "ninety": "9"}
+_ZERO_LIKE = {"oh", "o"}              # "oh" is a digit only beside other digits ("oh seven", "four oh")
+_REPEAT = {"double": 2, "triple": 3}
+# Letters as Whisper may write them when a letter is said on its own ("N R" -> "an are").
+LETTER_NAMES = {"ay": "A", "bee": "B", "be": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "ef": "F",
+                "gee": "G", "aitch": "H", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N", "an": "N",
+                "pee": "P", "queue": "Q", "cue": "Q", "are": "R", "ess": "S", "tee": "T", "tea": "T",
+                "you": "U", "vee": "V", "ex": "X", "why": "Y", "zed": "Z", "a": "A", "i": "I"}
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
+_SEPARATORS = {",", "-", "–"}
+
+
+@dataclass
+class Token:
+    raw: str      # exactly as in the transcript
+    start: int    # offsets into the transcript
+    end: int
+    canon: str    # canonical form ("7", "00", "42", "/", ".", "LS", "priya")
+    kind: str     # digits | alnum | letter | caps | word | slash | punct
+
+    @property
+    def lower(self) -> str:
+        return self.raw.lower()
+
+
+def _kind(raw: str) -> str:
+    if raw.isdigit() and raw.isascii():
+        return "digits"
+    if len(raw) == 1 and not raw.isalnum():
+        return "slash" if raw == "/" else "punct"
+    if raw.isascii() and raw.isalnum() and any(c.isdigit() for c in raw):
+        return "alnum"
+    if raw.isascii() and raw.isalpha() and raw.isupper():
+        return "letter" if len(raw) == 1 else ("caps" if len(raw) <= 4 else "word")
+    return "word"
+
+
+def _is_num_word(t: Token | None) -> bool:
+    return t is not None and (t.kind == "digits" or t.lower in UNITS or t.lower in TEENS or t.lower in TENS
+                              or t.lower in _REPEAT)
+
+
+def tokenise(text: str) -> list[Token]:
+    """Tokens of ``text`` with canonical forms (one pass, linear in the text)."""
+    raw = [Token(m.group(), m.start(), m.end(), m.group(), _kind(m.group())) for m in _TOKEN_RE.finditer(text)]
+    out: list[Token] = []
+    i, n = 0, len(raw)
+    while i < n:
+        t = raw[i]
+        w = t.lower
+        nxt = raw[i + 1] if i + 1 < n else None
+        if w in _REPEAT and nxt is not None and (nxt.lower in UNITS or nxt.lower in _ZERO_LIKE
+                                                 or (nxt.kind == "digits" and len(nxt.raw) == 1)
+                                                 or nxt.kind == "letter"):
+            unit = UNITS.get(nxt.lower) or ("0" if nxt.lower in _ZERO_LIKE else nxt.raw.upper())
+            kind = "letter" if nxt.kind == "letter" else "digits"
+            out.append(Token(text[t.start:nxt.end], t.start, nxt.end, unit * _REPEAT[w],
+                             "caps" if kind == "letter" else "digits"))
+            i += 2
+            continue
+        if w in TENS:
+            if nxt is not None and nxt.lower in UNITS and nxt.lower != "zero":
+                out.append(Token(text[t.start:nxt.end], t.start, nxt.end, TENS[w] + UNITS[nxt.lower], "digits"))
+                i += 2
+                continue
+            out.append(Token(t.raw, t.start, t.end, TENS[w] + "0", "digits"))
+            i += 1
+            continue
+        if w in TEENS:
+            out.append(Token(t.raw, t.start, t.end, TEENS[w], "digits"))
+            i += 1
+            continue
+        if w in UNITS:
+            out.append(Token(t.raw, t.start, t.end, UNITS[w], "digits"))
+            i += 1
+            continue
+        if w in _ZERO_LIKE and (_is_num_word(nxt) or _is_num_word(out[-1] if out else None)
+                                or (out and out[-1].kind == "digits")):
+            out.append(Token(t.raw, t.start, t.end, "0", "digits"))
+            i += 1
+            continue
+        if w == "slash":
+            out.append(Token(t.raw, t.start, t.end, "/", "slash"))
+        elif w == "dot":
+            out.append(Token(t.raw, t.start, t.end, ".", "punct"))
+        else:
+            canon = t.raw.upper() if t.kind in ("alnum", "letter", "caps") else t.raw
+            out.append(Token(t.raw, t.start, t.end, canon, t.kind))
+        i += 1
+    return _merge_hundreds(text, out)
+
+
+def _merge_hundreds(text: str, toks: list[Token]) -> list[Token]:
+    """"nine hundred" -> 900, "two thousand and one" -> 2001 (dates of birth, house numbers)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if (t.kind == "digits" and len(t.canon) <= 2 and i + 1 < len(toks)
+                and toks[i + 1].lower in ("hundred", "thousand")):
+            scale = 100 if toks[i + 1].lower == "hundred" else 1000
+            value, end, j = int(t.canon) * scale, toks[i + 1].end, i + 2
+            if j < len(toks) and toks[j].lower == "and" and j + 1 < len(toks) and toks[j + 1].kind == "digits" \
+                    and not any(c.isdigit() for c in toks[j + 1].raw) and int(toks[j + 1].canon) < scale:
+                value, end, j = value + int(toks[j + 1].canon), toks[j + 1].end, j + 2
+            elif j < len(toks) and toks[j].kind == "digits" \
+                    and not any(c.isdigit() for c in toks[j].raw) and int(toks[j].canon) < scale:
+                value, end, j = value + int(toks[j].canon), toks[j].end, j + 1
+            out.append(Token(text[t.start:end], t.start, end, str(value), "digits"))
+            i = j
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def is_id_token(t: Token) -> bool:
+    return t.kind in ("digits", "alnum", "letter", "caps", "slash")
+
+
+@dataclass
+class IdRun:
+    tokens: list[Token]
+    dense: str             # canonical forms joined without separators, upper case
+    owner: list[int]       # dense character -> index into ``tokens``
+
+    def span(self, d_start: int, d_end: int) -> tuple[int, int]:
+        """Transcript span of dense characters [d_start, d_end), widened to whole tokens."""
+        return self.tokens[self.owner[d_start]].start, self.tokens[self.owner[d_end - 1]].end
+
+
+def dense_of(tokens: list[Token]) -> IdRun:
+    dense, owner = [], []
+    for k, t in enumerate(tokens):
+        if t.kind == "punct":
+            continue
+        c = t.canon.upper()
+        dense.append(c)
+        owner.extend([k] * len(c))
+    return IdRun(tokens, "".join(dense), owner)
+
+
+def id_runs(tokens: list[Token]) -> list[IdRun]:
+    """Maximal runs of identifier-like tokens, allowing commas and hyphens between them."""
+    runs, cur, pending_sep = [], [], []
+    for t in tokens:
+        if is_id_token(t):
+            if cur and pending_sep:
+                cur.extend(pending_sep)
+            cur.append(t)
+            pending_sep = []
+        elif t.raw in _SEPARATORS and cur:
+            pending_sep.append(t)
+        else:
+            if cur:
+                runs.append(dense_of(cur))
+            cur, pending_sep = [], []
+    if cur:
+        runs.append(dense_of(cur))
+    return runs
+
+
+_STOP = {".", "?", "!", ";", "[", "]", "\n"}
+
+
+def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4) -> IdRun | None:
+    """The identifier said after a cue that ends at token ``i``: digits, letters and letter names,
+    allowing a few misheard words between them (espeak's "oh seven four near only a row, one two
+    three" still yields its digits), up to the end of the sentence."""
+    picked: list[Token] = []
+    gap = 0
+    j = i
+    while j < len(tokens) and j < i + max_tokens:
+        t = tokens[j]
+        if t.raw in _STOP or t.raw.startswith("["):
+            break
+        if is_id_token(t):
+            picked.append(t)
+            gap = 0
+        elif picked and t.raw in _SEPARATORS:
+            pass
+        elif t.lower in LETTER_NAMES and len(t.raw) <= 5 and _next_is_id(tokens, j):
+            picked.append(Token(t.raw, t.start, t.end, LETTER_NAMES[t.lower], "letter"))
+            gap = 0
+        else:
+            if picked:
+                gap += 1
+                if gap > max_gap or not _id_ahead(tokens, j + 1, max_gap - gap + 1):
+                    break
+        j += 1
+    if not picked:
+        return None
+    return dense_of(picked)
+
+
+def _next_is_id(tokens: list[Token], j: int) -> bool:
+    return j + 1 < len(tokens) and (is_id_token(tokens[j + 1]) or tokens[j + 1].lower in LETTER_NAMES)
+
+
+def _id_ahead(tokens: list[Token], j: int, within: int) -> bool:
+    """Is there an identifier token within ``within`` words (separators not counted) from ``j``?"""
+    words = 0
+    for k in range(j, len(tokens)):
+        if tokens[k].raw in _STOP:
+            return False
+        if is_id_token(tokens[k]):
+            return True
+        if tokens[k].raw not in _SEPARATORS:
+            words += 1
+            if words >= within:
+                return False
+    return False
