@@ -2,7 +2,7 @@
 each extracted field. Reads the local store; the result holds counts and rates only, never text.
 
 The transcripts compared are the store's *redacted* texts, so no personal data is read in clear.
-Placeholders such as ``[PERSON_1]`` are turned into a single word (``person1``) before scoring:
+Placeholders such as ``[PERSON_1]`` are turned into a single word (``phpersonb``) before scoring:
 Whisper's normaliser would otherwise delete anything in brackets, hiding the case where an officer
 replaced a placeholder with other words.
 """
@@ -17,9 +17,19 @@ __all__ = ["placeholders_as_words", "edit_report"]
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z_]*?)_(\d+)\]")
 
 
+def _letters(n: int) -> str:
+    """Digits as letters (1 -> "b", 26 -> "ba"): the normaliser would split "person1" into "person one"."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if not n:
+            return out
+
+
 def placeholders_as_words(text: str) -> str:
-    """``"[PERSON_1] called"`` -> ``"person1 called"`` (one scoreable word per placeholder)."""
-    return _PLACEHOLDER.sub(lambda m: f" {m.group(1).replace('_', '').lower()}{m.group(2)} ", text)
+    """``"[PERSON_1] called"`` -> ``" phpersonb  called"``: one scoreable, letters-only word per placeholder."""
+    return _PLACEHOLDER.sub(lambda m: f" ph{m.group(1).replace('_', '').lower()}{_letters(int(m.group(2)))} ", text)
 
 
 def edit_report(store=None) -> dict:

@@ -151,7 +151,8 @@ def eval_dictation_command(gold, voices, model, beam, out, as_json):
     try:
         items = load_gold(gold)
     except (ValueError, TypeError) as e:
-        raise BadInput(f"{gold}: {e}") from None
+        raise BadInput(f"{gold} is not a gold dictation file ({e}); the format is in "
+                       "../shared/spec/gold-format.md.") from None
     if not items:
         raise BadInput(f"{gold} holds no dictations.")
     out_dir = _out_dir(out, "dictation")
