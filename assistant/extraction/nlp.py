@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -51,6 +51,10 @@ def _mask(text: str) -> str:
 class Parsed:
     text: str        # the caller's text (offsets refer to it)
     doc: Doc         # parse of the masked text (same length, same offsets)
+
+    @cached_property
+    def sents(self) -> list[Span]:
+        return list(self.doc.sents)
 
     def chars(self, start_tok: int, end_tok: int) -> tuple[int, int]:
         span = self.doc[start_tok:end_tok]

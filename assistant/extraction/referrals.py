@@ -76,13 +76,16 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
     covered = {i for s, e in mentions for i in range(s, e)}
-    for chunk in doc.noun_chunks:
+    chunks = list(doc.noun_chunks)      # computed once: each call walks the whole parse
+    chunk_of = {i: c for c in chunks for i in range(c.start, c.end)}
+    for chunk in chunks:
         if chunk.root.lower_ in AGENCY_HEADS and not any(i in covered for i in range(chunk.start, chunk.end)):
             mentions.append((chunk.start, chunk.end))
     # Widen a listed name to its noun phrase ("Samaritans" -> "Samaritans helpline").
     widened = []
     for s, e in mentions:
-        chunk = next((c for c in doc.noun_chunks if c.start <= s and e <= c.end), None)
+        chunk = chunk_of.get(s)
+        chunk = chunk if chunk is not None and e <= chunk.end else None
         if chunk is not None and (chunk.root.i == e - 1 or chunk.root.lower_ in AGENCY_HEADS):
             s, e = chunk.start, chunk.end
         widened.append((s, e))

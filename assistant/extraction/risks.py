@@ -49,20 +49,23 @@ def _matchers():
 def _extra_hits(p: Parsed) -> list[tuple[str, int, int]]:
     """Cues that need two words in one sentence: victim + contact, concern + a child's welfare."""
     out = []
-    has_child = any(t.lower_ in _CHILD for t in p.doc)
-    for sent in p.doc.sents:
-        toks = list(sent)
-        victim = [t for t in toks if t.lemma_.lower() == "victim"]
-        contact = [t for t in toks if t.lower_ in _CONTACT]
-        if victim and contact:
-            a, b = sorted([victim[0].i, contact[0].i])
+    lower = [t.lower_ for t in p.doc]
+    has_child = any(w in _CHILD for w in lower)
+    for sent in p.sents:
+        words = lower[sent.start:sent.end]
+        at = lambda pred: next((sent.start + k for k, w in enumerate(words) if pred(k, w)), None)  # noqa: E731
+        victim = at(lambda k, w: w in ("victim", "victims", "victim's"))
+        contact = at(lambda k, w: w in _CONTACT)
+        if victim is not None and contact is not None:
+            a, b = sorted([victim, contact])
             out.append(("victim_contact", a, b + 1))
-        concern = [t for t in toks if t.lower_ in _CONCERN]
-        welfare = [t for t in toks if t.lower_ in ("welfare", "safety")
-                   and not (t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ in ("check", "plan"))]
-        if has_child and concern and welfare:
-            a, b = sorted([concern[0].i, welfare[0].i])
-            out.append(("child_safeguarding", a, b + 1))
+        if has_child:
+            concern = at(lambda k, w: w in _CONCERN)
+            welfare = at(lambda k, w: w in ("welfare", "safety") and
+                         (k + 1 >= len(words) or words[k + 1] not in ("check", "plan")))
+            if concern is not None and welfare is not None:
+                a, b = sorted([concern, welfare])
+                out.append(("child_safeguarding", a, b + 1))
     return out
 
 
