@@ -1,0 +1,60 @@
+"""Extraction on real Whisper tiny.en output of a dictation the project synthesised itself: fields,
+evidence that points at the transcript's words, and audio times of that evidence."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.extraction import add_audio_times, extract
+
+pytestmark = pytest.mark.slow
+
+ITEM = {
+    "id": "t01", "dictation_date": "2026-03-09",
+    "spoken": "Office appointment today with Sam Taylor. He attended on time. He told me he has been drinking "
+              "again at weekends and he is still looking for work. Actions: Sam to book a doctor's appointment, "
+              "and I will refer him to the alcohol service. Next appointment is Friday the thirteenth of March "
+              "at two p m.",
+    "pii": [{"type": "PERSON", "leak_tokens": ["sam", "taylor"]}], "must_keep": ["alcohol service"],
+    "fields": {"contact_date": "2026-03-09", "contact_type": "office", "attendance": "attended",
+               "needs_discussed": ["alcohol", "employment_education"], "risk_flags": ["substance_relapse"],
+               "referrals": ["alcohol service"], "next_appointment": "2026-03-13T14:00", "actions_count": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def gold_transcript():
+    from eval.gold import transcribe_gold
+
+    return transcribe_gold([ITEM], voices=("piper",))[0]
+
+
+def test_fields_and_evidence_on_whisper_output(gold_transcript):
+    t = gold_transcript.transcript
+    x = extract(t.text, dt.date(2026, 3, 9))
+    assert x.fields["contact_type"].value == "office"
+    assert x.fields["attendance"].value == "attended"
+    assert x.fields["next_appointment"].value == "2026-03-13T14:00"
+    assert "alcohol" in x.fields["needs_discussed"].value
+    add_audio_times(x, t)
+    for name, f in x.fields.items():
+        for ev in f.evidence:
+            assert t.text[ev.start:ev.end] == ev.text
+            # The audio times cover exactly the words the evidence spans.
+            assert ev.t0 is not None and 0 <= ev.t0 < ev.t1 <= t.duration_s + 0.5, (name, ev)
+            words = [w.word.strip(".,;:!?") for w in t.words if w.start >= ev.t0 - 1e-6 and w.end <= ev.t1 + 1e-6]
+            assert words and words[0] in ev.text and words[-1] in ev.text, (name, ev.text, words)
+    appt = x.fields["next_appointment"].evidence[0]
+    assert appt.t0 > t.duration_s / 2      # said at the end of the dictation
+
+
+def test_evaluation_scores_the_whisper_transcript(gold_transcript):
+    from eval.extraction_eval import evaluate_extraction, format_table
+
+    result = evaluate_extraction([gold_transcript], redact=False)
+    assert result["n"] == 1 and set(result["by_voice"]) == {"piper"}
+    scores = result["items"][0]["scores"]
+    assert scores["contact_type"] == scores["attendance"] == scores["next_appointment"] == 1.0
+    assert 0.0 <= result["mean"] <= 1.0
+    assert "| contact_type |" in format_table(result)
