@@ -40,6 +40,8 @@ DEFAULT_TERMS = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
     "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
     "Christmas", "Easter", "Ramadan", "Eid", "Diwali", "New Year",
+    # towns known by a shorter name than their gazetteer entry
+    "Hull", "Newcastle", "Stoke", "Stoke-on-Trent", "Middlesbrough", "Teesside", "Tyneside",
     # nations and regions
     "England", "Wales", "Scotland", "Northern Ireland", "Ireland", "UK", "Britain", "Yorkshire", "West Yorkshire",
     "South Yorkshire", "North Yorkshire", "Lancashire", "Midlands", "West Midlands", "East Midlands", "Cornwall",

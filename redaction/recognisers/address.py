@@ -15,6 +15,8 @@ hill view square mews rise approach court parade park green vale wynd heights bo
 crossing end side bank brow lea meadow meadows drove chase yard wharf quay""".split())
 # Streets that are too often something else without a house number ("Park", "Court", "Hill", ...).
 _NEEDS_NUMBER = frozenset("court park hill view green end side bank gate way row walk yard".split())
+# Street words clear enough to trust in lower case after a house number ("27 bell grave road").
+_PLAIN_STREET = frozenset("street road lane avenue drive crescent terrace grove gardens mews approach square".split())
 _WELSH_PREFIX = frozenset({"heol", "ffordd", "stryd", "lon", "rhodfa"})
 _FLAT_WORDS = frozenset({"flat", "apartment", "unit", "room"})
 _NOT_NAME = frozenset({"the", "a", "an", "and", "of", "he", "she", "they", "i", "it", "his", "her", "their"})
@@ -36,7 +38,11 @@ class AddressRecogniser(Recogniser):
     def find(self, a: Analysis) -> list[Entity]:
         toks, out = a.tokens, []
         for k, t in enumerate(toks):
-            if t.lower in STREET_WORDS and t.raw[:1].isupper():
+            lower_case = self._lower_case_street(toks, k)
+            if lower_case is not None:
+                i = lower_case
+                end = t.end
+            elif t.lower in STREET_WORDS and t.raw[:1].isupper():
                 i = k
                 while i > 0 and _cap(toks[i - 1]) and k - i < 3 and toks[i - 1].lower not in STREET_WORDS:
                     i -= 1
@@ -51,6 +57,8 @@ class AddressRecogniser(Recogniser):
             else:
                 continue
             start, numbered = toks[i].start, False
+            if lower_case is not None:
+                i += 1
             if i > 0 and _house_number(toks[i - 1]):
                 start, numbered = toks[i - 1].start, True
                 f = i - 1
@@ -67,3 +75,17 @@ class AddressRecogniser(Recogniser):
             out.append(self.entity(a, start, end, 0.9 if numbered else 0.6,
                                    "ADDRESS:" + a.text[toks[i].start:end].lower()))
         return out
+
+    @staticmethod
+    def _lower_case_street(toks: list[Token], k: int) -> int | None:
+        """Index of the street's first word when Whisper wrote it in lower case after a house number:
+        "27 bell grave road" (index of "bell" - 1, the number)."""
+        if toks[k].lower not in _PLAIN_STREET or toks[k].raw[:1].isupper():
+            return None
+        i = k - 1
+        while i >= 0 and k - i <= 3 and toks[i].kind == "word" and toks[i].lower not in _NOT_NAME \
+                and toks[i].lower not in STREET_WORDS:
+            i -= 1
+        if i < k - 1 and i >= 0 and _house_number(toks[i]):
+            return i
+        return None

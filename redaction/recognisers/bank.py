@@ -11,5 +11,7 @@ class BankRecogniser(PatternRecogniser):
     type = "BANK"
     patterns = ()   # six or eight bare digits are too common to redact without a cue
     cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
-            "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95}
+            "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
+            # Whisper often mishears "sort" ("sore code", "SOAR code"); digits after "code" are bank details
+            "code": 0.65}
     min_digits = 4

@@ -1,6 +1,7 @@
 """Dates of birth: the date said after "date of birth", "born on", "DOB"; appointment dates stay."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from redaction.analysis import Analysis, PhraseIndex
@@ -19,6 +20,8 @@ ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
 ORDINAL_WORDS.update({"thirtieth": 30})
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(st|nd|rd|th)$", re.I)
+OLD_YEARS = 10      # a full date this many years back is a birth date, not an appointment
+_APPOINTMENT_WORDS = {"appointment", "next", "appointments", "session", "review", "hearing", "court"}
 _FILLER = {"the", "of", ",", "is", "was", ":", "on", "-", "/", ".", "and"}
 _CUES = ("date of birth", "d o b", "dob", "d.o.b", "born on", "born", "birthday is", "birthday", "birth date",
          "date of birth is", "born in")
@@ -100,4 +103,29 @@ class DobRecogniser(Recogniser):
             if rng:
                 s, e = a.tokens[rng[0]].start, a.tokens[rng[1]].end
                 out.append(self.entity(a, s, e, 0.9))
+        out += self._old_dates(a)
+        return out
+
+    def _old_dates(self, a: Analysis) -> list[Entity]:
+        """A whole date with a year long past ("19th of October 2001"): in a supervision note
+        that is a date of birth even when Whisper garbled the cue ("mate on birth")."""
+        out, toks = [], a.tokens
+        limit = dt.date.today().year - OLD_YEARS
+        for k, t in enumerate(toks):
+            if t.lower not in MONTHS or len(t.raw) < 3 or t.raw == "may":   # "may" lowercase is a verb
+                continue
+            rng = date_tokens_after(toks, max(0, k - 3), max_tokens=8)
+            if not rng or not rng[0] <= k <= rng[1]:
+                continue
+            span = toks[rng[0]:rng[1] + 1]
+            day, month, year = parse_spoken_date(span)
+            before = {x.lower for x in toks[max(0, rng[0] - 8):rng[0]]}
+            if before & _APPOINTMENT_WORDS:   # "next appointment ... 10th of June 2011" (Whisper's "at 11am")
+                continue
+            if day and year and 1900 <= year <= limit:   # a whole date; "in May 2001" is history
+                first = next(i for i, x in enumerate(span) if _dateish(x) and (x.lower in MONTHS or x.lower in
+                                                                                 ORDINAL_WORDS or x.kind == "digits"
+                                                                                 or _ORDINAL_RE.match(x.raw)))
+                s, e = span[first].start, span[-1].end
+                out.append(self.entity(a, s, e, 0.6))
         return out

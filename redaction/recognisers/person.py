@@ -47,6 +47,7 @@ these those there here he's she's they're we're it's and but so or then when if 
 after before while because since also today tomorrow yesterday next last actions action next appointment
 office home video telephone phone no yes not nothing none risk risks issues concern concerns mr mrs ms miss dr doctor
 sir madam please thanks thank ok okay well um uh oh summary check review intervention set task""".split())
+_DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
 
 
@@ -87,7 +88,7 @@ class PersonRecogniser(Recogniser):
         for _, j, phrase in self._cues.find(toks):
             score = PERSON_CUES[phrase]
             k = j
-            while k < len(toks) and toks[k].raw in (",", ":", "-") and k - j < 2:
+            while k < len(toks) and toks[k].raw in (",", ":", "-", ".") and k - j < 2:
                 k += 1
             while k < len(toks) and toks[k].lower.rstrip(".") in _TITLES:   # "her GP, Doctor Shah"
                 k += 1
@@ -107,10 +108,34 @@ class PersonRecogniser(Recogniser):
                 out.append((first, k, score))
         return out
 
+    def _from_shape(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """Shapes of dictated notes that hold a name even when Whisper misheard the cue word:
+        apposition after a noun ("the sun, Mason," for "her son, Mason,") and the person an action
+        is for ("Actions, Hamza to visit ...", ". Gabriela to call ...")."""
+        toks, out = a.tokens, []
+        n = len(toks)
+        for k in range(n):
+            t = toks[k]
+            if not _name_token(t) or a.allow.words.__contains__(strip_possessive(t.raw).lower()):
+                continue
+            j = k + 1
+            while j < n and _name_token(toks[j]) and j - k < 3:
+                j += 1
+            prev = toks[k - 1].raw if k else "."
+            # "<the/her/his> <noun>, Name,"
+            if (prev == "," and k >= 3 and toks[k - 3].lower in _DETERMINERS and toks[k - 2].kind == "word"
+                    and j < n and toks[j].raw in (",", ".")):
+                out.append((k, j, 0.7))
+            # "Actions, Name to <verb>" / ". Name to <verb>"
+            elif (prev in (",", ".", ":", ";") and j + 1 < n and toks[j].lower == "to"
+                  and toks[j + 1].kind == "word" and toks[j + 1].raw.islower()):
+                out.append((k, j, 0.65))
+        return out
+
     # -- all mentions --------------------------------------------------------------------------------
     def find(self, a: Analysis) -> list[Entity]:
         toks = a.tokens
-        cands = [c for c in self._from_spacy(a) + self._from_cues(a)
+        cands = [c for c in self._from_spacy(a) + self._from_cues(a) + self._from_shape(a)
                  if not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
                  and toks[c[1] - 1].lower not in STREET_WORDS]   # "Linda Avenue" is an address
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone

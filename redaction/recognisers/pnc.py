@@ -12,7 +12,9 @@ class PncRecogniser(PatternRecogniser):
     name = "pnc_id"
     type = "PNC_ID"
     patterns = ((r"(?<!\d)(?:\d{2}){1,2}/?\d{5,7}[A-Z](?![A-Z0-9])", 0.6),
-                (r"(?<!\d)(?:\d{2}){1,2}/\d{1,7}[A-Z](?![A-Z0-9])", 0.8))
+                (r"(?<!\d)(?:\d{2}){1,2}/\d{1,7}[A-Z](?![A-Z0-9])", 0.8),
+                # the check letter lost ("2910 slash 0456789"): year, slash, serial is still distinctive
+                (r"(?<![\d/])\d{2,4}/\d{5,7}(?![\d/])", 0.55))
     cues = {"pnc number": 0.95, "pnc id": 0.95, "pnc": 0.9, "p n c": 0.9, "p n c number": 0.95,
             "p n c i d": 0.95, "pnc i d": 0.95, "police national computer": 0.95, "cro number": 0.9}
     min_digits = 4
