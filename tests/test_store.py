@@ -283,6 +283,21 @@ def test_revocation_erases_every_byte_of_the_dictation():
     assert Store().audit()[-1]["action"] == "consent.revoke"
 
 
+def test_revocation_during_a_long_read_says_so_and_a_second_run_finishes():
+    s = Store()
+    cid, _, note_id, pcm, _ = _make_note(s)
+    reader = Store()
+    reader.conn.execute("BEGIN")
+    reader.conn.execute("SELECT COUNT(*) FROM notes").fetchone()     # e.g. the review screen mid-query
+    assert s.revoke_consent(cid, "jsmith")["wal_checkpointed"] is False
+    reader.conn.execute("COMMIT")
+    reader.close()
+    again = s.revoke_consent(cid, "jsmith")
+    assert again["wal_checkpointed"] and again["notes"] == 0
+    s.close()
+    assert _scan_home([b"Saw [PERSON_1] at the office", pcm[2000:2064]]) == []
+
+
 def test_retention_keep_days_and_approval():
     s = Store()
     _, rec_keep, _, _, _ = _make_note(s, retention="keep_days:7")

@@ -91,6 +91,10 @@ def consent_revoke(consent_id, by, as_json):
     s = Store()
     by = by or s.get_consent(consent_id)["officer"]
     counts = s.revoke_consent(consent_id, by)
+    if not counts["wal_checkpointed"]:
+        click.echo("casenote: warning: another Casenote process (such as the review screen) is reading the "
+                   "database, so its write-ahead log could not be cleared; close it and run this revoke again "
+                   "to finish the erasure", err=True)
     emit({"consent_id": consent_id, "revoked": True, "erased": counts}, as_json,
          f"consent {consent_id} revoked; erased {counts['notes']} note(s), {counts['audio_files']} audio file(s)")
 

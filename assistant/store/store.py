@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,9 @@ __all__ = ["StoreBase", "now_iso", "PURPOSE", "STAGES"]
 PURPOSE = "post-session dictation"
 # Processing stages of a recording, in order; ``done`` means its note is stored.
 STAGES = ("importing", "imported", "speaker_checked", "transcribed", "redacted", "extracted", "done")
+
+
+_BUSY_TIMEOUT_MS = 30_000   # writers queue behind each other (Gradio threads, CLI) rather than fail
 
 
 def now_iso() -> str:
@@ -52,7 +56,7 @@ class StoreBase:
         self.conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY",
-                       "synchronous=FULL", "busy_timeout=30000"):
+                       "synchronous=FULL", f"busy_timeout={_BUSY_TIMEOUT_MS}"):
             self.conn.execute(f"PRAGMA {pragma}")
         if fresh:
             os.chmod(self.path, 0o600)
@@ -109,10 +113,20 @@ class StoreBase:
         """Rows per table (used to show that a refused request changed nothing)."""
         return {t: self.db[t].count for t in self.db.table_names() if not t.startswith("sqlite_")}
 
-    def checkpoint(self) -> bool:
-        """Fold the WAL into the database and truncate it; False if a reader kept it from finishing."""
-        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+    def checkpoint(self, attempts: int = 4) -> bool:
+        """Fold the WAL into the database and truncate it to zero bytes, so no old page image (which
+        may hold erased text) survives in it; False if another connection's read kept it busy."""
+        # The checkpoint waits for readers through the busy handler; keep that wait short here.
+        self.conn.execute("PRAGMA busy_timeout=500")
+        try:
+            for i in range(attempts):
+                busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if busy == 0:
+                    return True
+                time.sleep(0.1 * (i + 1))
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
 
     # -- users (issue 6 hashes passwords; the store keeps the rows) -------------------------------
     def add_user(self, name: str, role: str, password_hash: str) -> None:
