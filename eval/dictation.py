@@ -33,7 +33,7 @@ def _wer_section(runs, voices) -> tuple[dict, dict]:
                            "top_substitutions": [list(t) for t in score.top_substitutions[:10]]}
         rows.append([voice, score.utterances, score.words, pct(score.wer, 2),
                      f"{100 * score.ci95[0]:.1f}-{100 * score.ci95[1]:.1f}%", pct(score.cer, 2), round(audio_s, 1),
-                     ", ".join(f"{r}->{h} ({n})" for r, h, n in score.top_substitutions[:5])])
+                     ", ".join(f"{r} → {h} ({n})" for r, h, n in score.top_substitutions[:5])])
         per_item += [{"voice": voice, **u.to_dict()} for u in utts]
     section = {"title": "Transcription (WER against the spoken text)",
                "headers": ["voice", "dictations", "words", "WER", "95% CI", "CER", "audio (s)", "top substitutions"],
