@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from assistant.audio import AudioError
+
 from review_ui import render
 from review_ui.access import AccessDenied, AudioLinks, may_review, open_note, visible_notes
 from review_ui.auth import AuthError, SessionRegistry, User
@@ -55,7 +57,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             raise AccessDenied("Your session has ended; please sign in again.")
         return user
 
-    with gr.Blocks(title="Casenote · review") as app:
+    # delete_cache: uploads Gradio keeps in its temporary folder go within the hour.
+    with gr.Blocks(title="Casenote · review", delete_cache=(600, 3600)) as app:
         token = gr.State(None)
         note_id = gr.State(None)
         header = gr.HTML('<div class="cn-header"><span class="cn-brand">Casenote</span>'
@@ -145,7 +148,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                                                  elem_id="consent-absent")
                     retention = gr.Dropdown(["delete_on_approval", "keep_days:30"], value="delete_on_approval",
                                             label="Keep the audio", elem_id="consent-retention")
-                    dictation = gr.Audio(sources=["microphone", "upload"], type="filepath",
+                    dictation = gr.Audio(sources=["upload", "microphone"], type="filepath",
                                          label="Record or import a dictation", elem_id="dictation-audio")
                     contact_date = gr.Textbox(label="Session date (YYYY-MM-DD; empty for today)", max_lines=1,
                                               elem_id="dictation-date")
@@ -207,7 +210,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             def run(*args, **kwargs):
                 try:
                     result = fn(*args, **kwargs)
-                except (AccessDenied, AuthError, EditError, _store_errors()) as e:
+                except (AccessDenied, AuthError, EditError, AudioError, _store_errors()) as e:
                     gr.Warning(str(e))
                     return [gr.skip()] * len(outputs) + [render.notice_html(str(e))]
                 result = list(result) if isinstance(result, (list, tuple)) else [result]
@@ -369,7 +372,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
                      f"Processed: note {nid} is ready for review."] + note_updates(user, nid))
         on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
-           [note_id, tabs, note_picker, process_message] + note_outputs)
+           [note_id, tabs, note_picker, process_message] + note_outputs, progress="full")
 
         def do_figures(tok):
             user = current_user(tok)

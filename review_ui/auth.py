@@ -64,6 +64,10 @@ def verify_password(password: str, stored: str | None) -> bool:
             raise ValueError(scheme)
         salt, want = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
         n, r, p = int(n), int(r), int(p)
+        # Only costs we could have written: a tampered row must not make scrypt fail or eat the memory.
+        if not (2 ** 14 <= n <= 2 ** 17 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4
+                and 16 <= len(want) <= 64 and len(salt) >= 16):
+            raise ValueError("unsupported scrypt parameters")
     except ValueError:
         salt, want, n, r, p = b"\0" * 16, b"\1" * 32, _N, _R, _P
         stored = None

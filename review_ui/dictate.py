@@ -14,14 +14,31 @@ __all__ = ["process_upload"]
 def process_upload(store, officer: str, audio_path: str, retention: str, contact_date: str | None,
                    progress=None) -> str:
     """Process ``audio_path`` for ``officer`` under a new consent; return the new note's id."""
-    from assistant.pipeline import process_dictation
+    from assistant.audio import load_audio
+    from assistant.pipeline import MAX_DICTATION_S, process_dictation
 
-    if progress is not None:
-        progress(0.05, desc="Recording consent")
-    consent_id = store.grant_consent(officer, retention=retention, attested=True)
-    if progress is not None:
-        progress(0.15, desc="Transcribing, redacting and extracting (about a minute)")
-    result = process_dictation(Path(audio_path), officer=officer, consent_id=consent_id, contact_date=contact_date)
-    if progress is not None:
-        progress(1.0, desc="Done")
-    return result.note_id
+    src = Path(audio_path)
+    try:
+        # Refuse unreadable audio before a consent row is written for it.
+        load_audio(src, max_duration_s=MAX_DICTATION_S)
+        if progress is not None:
+            progress(0.05, desc="Recording consent")
+        consent_id = store.grant_consent(officer, retention=retention, attested=True)
+        if progress is not None:
+            progress(0.15, desc="Transcribing, redacting and extracting")
+        result = process_dictation(src, officer=officer, consent_id=consent_id, contact_date=contact_date,
+                                   store=store)
+        if progress is not None:
+            progress(1.0, desc="Done")
+        return result.note_id
+    finally:
+        # The browser's upload is a copy in the web server's temporary folder: the store now holds
+        # the only copy it keeps (and erases under the consent's retention), so this one goes.
+        _remove_upload(src)
+
+
+def _remove_upload(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

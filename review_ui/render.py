@@ -100,7 +100,7 @@ def field_card_html(note: dict, name: str, current: bool = False) -> str:
     if evidence:
         quotes = []
         for ev in evidence:
-            t = evidence_time(note, int(ev.get("start", 0)))
+            t = ev.get("t0") if isinstance(ev.get("t0"), (int, float)) else evidence_time(note, int(ev.get("start", 0)))
             t_attr = f' data-t="{t:.2f}"' if t is not None else ""
             quotes.append(f'<q class="cn-evidence"{t_attr}>{_e(ev.get("text", ""))}</q>')
         parts.append('<div class="cn-evidence-list">' + " ".join(quotes) + "</div>")

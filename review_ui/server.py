@@ -7,6 +7,7 @@ no share link, no API page link in the footer.
 from __future__ import annotations
 
 import mimetypes
+import os
 import socket
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def _head() -> str:
 def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> FastAPI:
     """A FastAPI app with the audio route and the review screen mounted at ``/``."""
     ctx = ctx or ServerContext()
+    # Uploaded dictations land in Gradio's temporary folder: keep it inside the owner-only home.
+    from assistant.paths import casenote_home
+    upload_dir = casenote_home() / "uploads"
+    upload_dir.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(upload_dir))
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     @api.get(AUDIO_ROUTE + "/{link}")

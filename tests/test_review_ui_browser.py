@@ -57,7 +57,6 @@ def server(tmp_path_factory):
             store.add_user(name, ROLES[name], hash_password(pw))
         store.assign_reviewer("akhan", "jsmith")
         notes = {"jsmith": make_note(store, "jsmith", transcript, wav),
-                 "kwong": make_note(store, "kwong", transcript, wav),
                  "lbell": make_note(store, "lbell", transcript, wav),
                  "hostile": make_note(store, "hostile", hostile_transcript(
                      "Daniel wrote <script>alert(1)</script> on the form and <img src=x onerror=alert(2)> too."))}
@@ -179,16 +178,35 @@ def test_save_waits_for_the_last_field_and_an_edit_is_audited(page, server):
     assert "[PERSON_" in exported and "Daniel" not in exported
 
 
-def test_a_note_reviewed_with_the_keyboard_alone(page, server):
+def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone(page, server):
+    """The real pipeline on the bundled dictation (Piper speech, tiny.en), then a review by keyboard."""
+    from eval.synth import cached_synthesis
+
+    wav = cached_synthesis(DEMO_TEXT, "piper", ROOT / ".cache" / "test-speech")
     page.goto(server.url)
     page.locator("#login-name input").focus()
     page.keyboard.type("kwong")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORDS["kwong"])
     page.keyboard.press("Enter")
-    open_review(page)
+    page.wait_for_selector("#whoami .cn-who", timeout=30000)
+    page.get_by_role("tab", name="Dictate").click()
+    page.locator("#dictation-audio input[type=file]").set_input_files(str(wav))
+    page.locator("#dictation-date input").fill("2026-03-09")
+    page.locator("#process-dictation").click()  # no consent ticked: refused, nothing stored
+    page.wait_for_selector("#notice .cn-notice:has-text('session has ended')", timeout=30000)
+    assert server.store().list_consents("kwong") == []
+    page.locator("#consent-ended input").check()
+    page.locator("#consent-absent input").check()
+    page.locator("#process-dictation").click()
+    open_review(page)  # the new note opens in the Review tab
+    assert page.locator("[id^='card-'] .cn-card").count() == 8
+    assert page.locator("#card-referrals .cn-evidence").count() >= 1
+    assert "Daniel" not in page.locator("#transcript").inner_text()
+    (nid,) = [n["id"] for n in server.store().list_notes(officer="kwong")]
+
     kb = page.keyboard
-    kb.press("Escape")  # leave the password box
+    kb.press("Escape")  # leave whatever box has focus; from here on, keys only
     kb.press("n"), kb.press("n"), kb.press("p")
     assert page.locator("#field-contact_type.cn-kbd-current").count() == 1
     kb.press("p")
@@ -196,8 +214,6 @@ def test_a_note_reviewed_with_the_keyboard_alone(page, server):
         kb.press("a")
         wait_reviewed(page, i + 1)
     kb.press("e")  # needs_discussed: edit, type, Ctrl+Enter
-    box = page.locator("#edit-box-needs_discussed textarea")
-    box.wait_for(state="visible")
     page.wait_for_function("document.activeElement && document.activeElement.closest('#edit-box-needs_discussed')")
     kb.press("Control+a")
     kb.type("accommodation\nalcohol\nfinance")
@@ -209,10 +225,11 @@ def test_a_note_reviewed_with_the_keyboard_alone(page, server):
     page.wait_for_function("!document.querySelector('#save-note').disabled", timeout=30000)
     kb.press("s")
     page.wait_for_selector(".cn-progress[data-status='approved']", timeout=30000)
-    note = server.store().get_note(server.notes["kwong"])
+    note = server.store().get_note(nid)
     assert note["status"] == "approved"
     assert note["fields"]["needs_discussed"]["review"]["value"] == ["accommodation", "alcohol", "finance"]
-    assert [note["fields"][n]["review"]["action"] for n in ("contact_date", "actions")] == ["accept", "accept"]
+    assert {note["fields"][n]["review"]["action"] for n in ("contact_date", "referrals", "actions")} == {"accept"}
+    assert not list((server.home / "uploads").rglob("*.wav")), "the browser upload was not removed"
 
 
 def test_clicking_a_word_plays_the_audio_from_there(page, server):

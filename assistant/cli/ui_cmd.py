@@ -112,12 +112,13 @@ def serve_command(port):
     """
     import socket
 
-    from review_ui.server import HOST, serve
-
+    host = "127.0.0.1"  # checked before the (slow) import of the web stack
     with socket.socket() as s:
         try:
-            s.bind((HOST, port))
+            s.bind((host, port))
         except OSError:
-            raise BadInput(f"Port {port} is in use on {HOST}; choose another with --port.") from None
+            raise BadInput(f"Port {port} is in use on {host}; choose another with --port.") from None
+    from review_ui.server import HOST, serve
+
     click.echo(f"Casenote review screen: http://{HOST}:{port}/  (Ctrl+C to stop)")
     serve(port)
