@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,7 @@ SENTENCES = [
     ("s1", "The officer met him at the office on Monday and he attended on time."),
     ("s2", "She has been referred to the housing team about her accommodation."),
 ]
+CHROMIUM = "/usr/bin/chromium"
 HOSTILE_REF = "<script>alert(1)</script> \"quoted' text; DROP TABLE notes;--"
 
 
@@ -33,6 +35,7 @@ def _manifest(tmp_path, rows: list[tuple[str, str, str]]):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_eval_asr_on_synthesised_speech_writes_a_report_that_matches_the_printout(tmp_path, speak):
     audio = tmp_path / "data" / "audio"
     audio.mkdir(parents=True)
@@ -68,6 +71,27 @@ def test_eval_asr_on_synthesised_speech_writes_a_report_that_matches_the_printou
     assert "<script>" not in page and "&lt;script&gt;" in page   # hostile text is shown, never run
     md = (out / "report.md").read_text()
     assert "tiny.en beam=1" in md and "![WER against speed](wer_vs_speed.png)" in md
+    _check_in_browser(out / "report.html")
+
+
+def _check_in_browser(report):
+    """The report opens in headless Chromium with both plots drawn and no script run."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium); the report itself was checked")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(report.as_uri())
+        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        title = page.title()
+        browser.close()
+    assert title == "Casenote transcription accuracy"
+    assert len(widths) == 2 and all(w >= 600 for w in widths)
+    assert dialogs == []
 
 
 @pytest.mark.slow
