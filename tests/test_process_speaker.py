@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from assistant import paths
 from assistant.audio import SAMPLE_RATE, load_audio
 from assistant.pipeline import process_dictation
 from assistant.speaker import embed_voice
@@ -23,11 +24,17 @@ def _utt(real_speech, uid: str) -> np.ndarray:
     return load_audio(path)
 
 
+@pytest.fixture(scope="module")
+def voiceprint(real_speech):
+    """Speaker 2609's enrolment (~39 s of reading), embedded once for this module's tests."""
+    return embed_voice(np.concatenate([_utt(real_speech, u) for u in OFFICER_ENROL]))
+
+
 @pytest.mark.slow
 @pytest.mark.shared
-def test_spliced_second_voice_is_left_out_and_reported(real_speech, tmp_path):
+def test_spliced_second_voice_is_left_out_and_reported(real_speech, voiceprint, tmp_path):
     store = Store()
-    store.set_voiceprint("jsmith", embed_voice(np.concatenate([_utt(real_speech, u) for u in OFFICER_ENROL])))
+    store.set_voiceprint("jsmith", voiceprint)
     first, other, last = (_utt(real_speech, OFFICER_SAYS[0]), _utt(real_speech, OTHER_SAYS),
                           _utt(real_speech, OFFICER_SAYS[1]))
     wav = tmp_path / "spliced.wav"
@@ -46,3 +53,21 @@ def test_spliced_second_voice_is_left_out_and_reported(real_speech, tmp_path):
     assert officer_lost < 2.0, removed                             # and little of the officer's
     assert any(m.startswith("another voice at 00:0") and "was left out" in m for m in r.warnings), r.warnings
     assert store.get_note(r.note_id)["speaker_check"]["removed"] == removed
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_a_recording_of_someone_else_only_is_refused_and_not_kept(real_speech, voiceprint, tmp_path):
+    from assistant.pipeline import NoSpeech
+
+    store = Store()
+    store.set_voiceprint("jsmith", voiceprint)
+    wav = tmp_path / "someone-else.wav"
+    sf.write(wav, _utt(real_speech, OTHER_SAYS), SAMPLE_RATE)
+    cid = store.grant_consent("jsmith")
+    with pytest.raises(NoSpeech, match="another voice at 00:00-00:1.* Nothing was kept"):
+        process_dictation(wav, "jsmith", cid, "2026-03-09", store=store)
+    assert store.list_notes() == [] and store.counts()["recordings"] == 0
+    assert list(paths.audio_dir().iterdir()) == []
+    assert [a["action"] for a in store.audit()][-1] == "recording.discard"
+
