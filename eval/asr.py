@@ -57,8 +57,9 @@ def _read_tsv(path: Path) -> list[dict]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    except UnicodeDecodeError:
-        raise ManifestError(f"{path} is not UTF-8 text; a manifest is a tab-separated text file.") from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise ManifestError(f"{path} is not a UTF-8 tab-separated text file ({type(e).__name__}); "
+                            "a manifest has the columns id, file, reference_text.") from None
 
 
 def read_manifest(path: str | Path, subset: str | None = None, limit: int | None = None) -> list[Utterance]:
@@ -218,6 +219,10 @@ def evaluate(utterances: list[Utterance], configs: list[Configuration], manifest
                 raw = run_configuration(utterances, config, bar.update)
         else:
             raw = run_configuration(utterances, config)
+        if not any("hypothesis" in r for r in raw["utterances"].values()):
+            first = next(iter(raw["utterances"].values()), {}).get("error", "no result")
+            raise ManifestError(f"None of the {len(utterances)} recordings could be transcribed with "
+                                f"{config.label}; the first error: {first}")
         configurations.append(_score_configuration(utterances, config, raw))
     return {
         "casenote_version": assistant.__version__,

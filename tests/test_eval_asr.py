@@ -117,11 +117,12 @@ def test_eval_asr_on_librispeech_prints_what_results_json_holds(tmp_path, real_s
     ("id,file,reference_text\na,b.wav,hello\n", "lacks the column"),
     ("id\tfile\treference_text\na\t../../etc/nothing.wav\thello\n", "do not exist"),
     ("id\tfile\treference_text\na\tx.wav\thello\na\tx.wav\thello\n", "appears twice"),
+    (b"\xff\xfe\x00binary", "tab-separated"),
 ])
 def test_bad_manifests_exit_2_with_a_clear_message(tmp_path, content, needle):
     path = tmp_path / "m.tsv"
     if content is not None:
-        path.write_text(content)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
         (tmp_path / "x.wav").write_bytes(b"RIFF")
     res = CliRunner().invoke(cli, ["eval", "asr", "--manifest", str(path)])
     assert res.exit_code == 2 and needle in res.output
@@ -139,3 +140,11 @@ def test_bad_options_exit_2(tmp_path, args, needle):
     m.write_text("id\tfile\treference_text\na\tx.wav\thello\n")
     res = CliRunner().invoke(cli, ["eval", "asr", "--manifest", str(m), *args])
     assert res.exit_code == 2 and needle in res.output, res.output
+
+
+@pytest.mark.slow
+def test_a_manifest_of_only_non_audio_files_exits_2(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "notes.wav").write_text("<html>not audio</html>")
+    res = _run(["--manifest", str(_manifest(tmp_path, [("a", "notes.wav", "hello")])), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "None of the 1 recordings could be transcribed" in res.output, res.output

@@ -101,8 +101,11 @@ def eval_asr_command(manifest, models, beams, vocab, subset, limit, out, as_json
         from models import resolve_model
         resolve_model(m)
     out_dir = _out_dir(out, "asr")
-    results = evaluate(utterances, configs, manifest=str(manifest), subset=subset,
-                       progress_factory=_progress_factory())
+    try:
+        results = evaluate(utterances, configs, manifest=str(manifest), subset=subset,
+                           progress_factory=_progress_factory())
+    except ManifestError as e:
+        raise BadInput(str(e)) from None
     paths = write_asr_report(results, out_dir)
     summary = {**summary_of(results), "report": str(paths["html"]), "results": str(paths["results"])}
     lines = [f"{'configuration':24} {'utts':>5} {'words':>6} {'WER':>7} {'95% CI':>13} {'CER':>7} "
