@@ -92,7 +92,8 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
         resumed = True
     if rec["stage"] == "importing":
         _import_audio(store, rec, src, sha)
-    return _run_stages(store, store.get_recording(rec["id"]), resumed=resumed, max_duration_s=max_duration_s)
+    return _run_stages(store, store.get_recording(rec["id"]), resumed=resumed, max_duration_s=max_duration_s,
+                       samples=samples)
 
 
 def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION_S) -> tuple[list[ProcessResult], list[str]]:
@@ -133,7 +134,8 @@ def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
     fault_point("after_import")
 
 
-def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float) -> ProcessResult:
+def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
+                samples: np.ndarray | None = None) -> ProcessResult:
     from assistant.speaker import SpeakerCheck, check_speaker
     from assistant.transcribe import Transcript, transcribe
 
@@ -142,7 +144,8 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float) -
     if existing:
         return _result(store, existing, rid, resumed=True)
     timing: dict[str, float] = {}
-    samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
+    if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
+        samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
 
     t0 = time.perf_counter()
     check_d = store.stage_result(rid, "speaker_checked")
@@ -215,9 +218,20 @@ def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:
             evidence.append({**ev, "t0": span[0] if span else None, "t1": span[1] if span else None})
         fields[name] = {"value": f.get("value"), "evidence": evidence, "reason": f.get("reason")}
     return {"contact_date": rec["contact_date"], "transcript": tr_d, "redacted_text": text, "words": words,
-            "entities": ents, "originals": {e["placeholder"]: transcript.text[e["start"]:e["end"]] for e in ents},
+            "entities": ents, "originals": _originals(transcript.text, ents),
             "fields": fields, "crissa": ext_d.get("crissa", {}), "speaker_check": check_d,
             "timing": {**timing, "audio_s": transcript.duration_s}}
+
+
+def _originals(text: str, ents: list[dict]) -> dict[str, str]:
+    """placeholder -> the value it stands for; when one placeholder covers several spellings
+    ("John Smith", later "Smith"), the fullest one."""
+    out: dict[str, str] = {}
+    for e in ents:
+        value = text[e["start"]:e["end"]]
+        if len(value) > len(out.get(e["placeholder"], "")):
+            out[e["placeholder"]] = value
+    return out
 
 
 def _result(store: Store, note_id: str, rid: str, resumed: bool, timing: dict | None = None) -> ProcessResult:
