@@ -137,8 +137,9 @@ def process_cmd(audio, officer, consent_id, contact_date, max_minutes, as_json):
 
     \b
     Examples:
-      CID=$(casenote consent grant --officer jsmith --json | jq -r .consent_id)
-      casenote process dictation.wav --officer jsmith --consent $CID --date 2026-03-09 --json
+      casenote consent grant --officer jsmith --json     # prints {"consent_id": "3f2a9c..."}
+      casenote process dictation.wav --officer jsmith --consent 3f2a9c... --date 2026-03-09 --json
+      casenote process dictation.wav --officer jsmith --consent 3f2a9c...   # again: same note, no duplicate
     """
     from assistant.pipeline import process_dictation
 
