@@ -7,6 +7,7 @@ transcribed by the real tiny.en model (see ``make_note`` in test_review_ui.py).
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,8 +26,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
 PASSWORDS = {"jsmith": "officer-pass-1", "kwong": "officer-pass-2", "hostile": "officer-pass-3", "lbell": "officer-pass-4",
+             "mpatel": "officer-pass-5",
              "akhan": "reviewer-pass-1", "eval1": "evaluator-pass"}
-ROLES = {"jsmith": "officer", "kwong": "officer", "hostile": "officer", "lbell": "officer", "akhan": "reviewer", "eval1": "evaluator"}
+ROLES = {"jsmith": "officer", "kwong": "officer", "hostile": "officer", "lbell": "officer", "mpatel": "officer", "akhan": "reviewer", "eval1": "evaluator"}
 
 
 class Server:
@@ -58,6 +60,7 @@ def server(tmp_path_factory):
         store.assign_reviewer("akhan", "jsmith")
         notes = {"jsmith": make_note(store, "jsmith", transcript, wav),
                  "lbell": make_note(store, "lbell", transcript, wav),
+                 "mpatel": make_note(store, "mpatel", transcript, wav),
                  "hostile": make_note(store, "hostile", hostile_transcript(
                      "Daniel wrote <script>alert(1)</script> on the form and <img src=x onerror=alert(2)> too."))}
         store.close()
@@ -78,7 +81,11 @@ def server(tmp_path_factory):
             time.sleep(0.5)
     yield Server(url, home, notes)
     proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # uvicorn waits for open event streams; no need here
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +183,15 @@ def test_save_waits_for_the_last_field_and_an_edit_is_audited(page, server):
                            timeout=30000)
     exported = page.locator("#export-text textarea").input_value()
     assert "[PERSON_" in exported and "Daniel" not in exported
+    page.locator("#export-format").get_by_label("json").check()
+    page.locator("#export-full input").check()  # the note's own officer asks for the full text: logged
+    page.locator("#export-show").click()
+    page.wait_for_function("document.querySelector('#export-text textarea').value.includes('Daniel')",
+                           timeout=30000)
+    assert json.loads(page.locator("#export-text textarea").input_value())["fields"]["next_appointment"] \
+        == "2026-03-13T10:30"
+    exports = [a["detail"] for a in server.store().audit(nid) if a["action"] == "note.export"]
+    assert exports == [{"fmt": "crissa", "full": False}, {"fmt": "json", "full": True}]
 
 
 def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone(page, server):
@@ -229,6 +245,7 @@ def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone
     assert note["status"] == "approved"
     assert note["fields"]["needs_discussed"]["review"]["value"] == ["accommodation", "alcohol", "finance"]
     assert {note["fields"][n]["review"]["action"] for n in ("contact_date", "referrals", "actions")} == {"accept"}
+    assert (server.home / "uploads").is_dir()
     assert not list((server.home / "uploads").rglob("*.wav")), "the browser upload was not removed"
 
 
@@ -284,3 +301,40 @@ def test_an_evaluator_sees_figures_only(page, server):
     assert "Reviews by field" in page.locator("#figures").inner_text()
     assert not page.locator("#note-picker").is_visible()
     assert page.locator("#transcript .cn-transcript").count() == 0
+
+
+def test_the_officer_undoes_a_false_redaction_and_adds_a_missed_one(page, server):
+    nid = server.notes["mpatel"]
+    n0 = len(server.store().get_note(nid)["entities"])
+    sign_in(page, server, "mpatel")
+    open_review(page)
+    assert page.locator("#transcript .cn-chip[data-type='PHONE']").count() == 1
+    page.get_by_text("Redactions").first.click()
+    page.locator("#undo-redaction-choice input").click()
+    page.get_by_role("option", name="[PHONE_1] (PHONE)").click()
+    page.locator("#undo-redaction").click()
+    page.wait_for_function("!document.querySelector(\"#transcript .cn-chip[data-type='PHONE']\")", timeout=30000)
+    page.locator("#add-redaction-text input").fill("shared house")
+    page.locator("#add-redaction-type input").click()
+    page.get_by_role("option", name="ADDRESS", exact=True).click()
+    page.locator("#add-redaction").click()
+    page.wait_for_selector("#transcript .cn-chip[data-type='ADDRESS']", timeout=30000)
+    note = server.store().get_note(nid)
+    assert "shared house" not in note["transcript"] and "[ADDRESS_1]" in note["transcript"]
+    assert {e["type"] for e in note["entities"]} == {"PERSON", "ADDRESS"}
+    assert [(a["actor"], a["detail"]) for a in server.store().audit(nid) if a["action"] == "redactions.set"] == [
+        ("mpatel", {"before": n0, "after": n0 - 1}), ("mpatel", {"before": n0 - 1, "after": n0})]
+
+
+def test_the_http_api_refuses_a_caller_who_has_not_signed_in(server):
+    """Hidden buttons are not the guard: Gradio's API, called directly, runs the same checks."""
+    from gradio_client import Client
+
+    client = Client(server.url, verbose=False)
+    nid = server.notes["lbell"]
+    before = server.store().get_note(nid)["fields"]["contact_date"]["review"]
+    out = client.predict(api_name="/accept")
+    assert "session has ended" in out[-1]
+    out = client.predict("json", True, api_name="/do_export")
+    assert "session has ended" in out[-1]
+    assert server.store().get_note(nid)["fields"]["contact_date"]["review"] == before
