@@ -25,7 +25,7 @@ from pathlib import Path
 from eval.wer import score_corpus
 
 __all__ = ["ManifestError", "Utterance", "Configuration", "read_manifest", "run_configuration",
-           "evaluate", "summary_of"]
+           "evaluate", "summary_of", "combine_results"]
 
 _ROOT = Path(__file__).resolve().parents[1]
 _REQUIRED_COLUMNS = ("id", "file", "reference_text")
@@ -240,6 +240,36 @@ def evaluate(utterances: list[Utterance], configs: list[Configuration], manifest
                     "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
         "configurations": configurations,
     }
+
+
+def combine_results(paths: list[str | Path]) -> dict:
+    """Join results.json files of separate runs (e.g. one per model, run side by side) into one.
+
+    They must be on the same manifest and subset; each configuration keeps its own timings, and
+    ``combined_from`` records when and under what machine load each run was made.
+    """
+    runs = []
+    for p in paths:
+        try:
+            runs.append((str(p), json.loads(Path(p).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as e:
+            raise ManifestError(f"Cannot read results file {p}: {e}") from None
+    for p, r in runs:
+        if not isinstance(r, dict) or "configurations" not in r:
+            raise ManifestError(f"{p} is not a results.json written by casenote eval asr.")
+    first = runs[0][1]
+    for p, r in runs[1:]:
+        if (r.get("manifest"), r.get("subset")) != (first.get("manifest"), first.get("subset")):
+            raise ManifestError(f"{p} is from {r.get('manifest')} (subset {r.get('subset')}), not "
+                                f"{first.get('manifest')} (subset {first.get('subset')}); only runs on the "
+                                "same recordings can be compared in one report.")
+    labels = [c["label"] for _, r in runs for c in r["configurations"]]
+    dup = sorted({x for x in labels if labels.count(x) > 1})
+    if dup:
+        raise ManifestError(f"Configuration {dup[0]} appears in more than one results file.")
+    return {**first, "configurations": [c for _, r in runs for c in r["configurations"]],
+            "combined_from": [{"path": p, "created_at": r["created_at"], "machine": r["machine"],
+                               "configurations": [c["label"] for c in r["configurations"]]} for p, r in runs]}
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:

@@ -139,7 +139,10 @@ def _notes(results: dict) -> list[str]:
             "Domain hotwords are off unless a configuration says +vocab (public benchmarks are not probation speech).",
             f"Machine: {m['cpus']} CPUs, {m['platform']}; load average before {m['loadavg_before']}, "
             f"after {m['loadavg_after']} (other work on the machine slows the timings).",
-            f"Created {results['created_at']} by Casenote {results['casenote_version']}."]
+            f"Created {results['created_at']} by Casenote {results['casenote_version']}."] + [
+            f"Combined from {c['path']} ({', '.join(c['configurations'])}), made {c['created_at']}, load average "
+            f"before {c['machine']['loadavg_before']}, after {c['machine']['loadavg_after']}."
+            for c in results.get("combined_from", [])]
 
 
 def write_asr_report(results: dict, out: str | Path, worst: int = 25) -> dict[str, Path]:

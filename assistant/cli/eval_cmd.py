@@ -57,8 +57,10 @@ def _progress_factory():
 
 
 @eval_group.command("asr")
-@click.option("--manifest", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--manifest", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="TSV with columns id, file (relative to the TSV), reference_text.")
+@click.option("--from-results", "from_results", multiple=True, type=click.Path(dir_okay=False),
+              help="Instead of transcribing, join these results.json files (repeatable) into one report.")
 @click.option("--model", "models", default="tiny.en", show_default=True,
               help="Comma-separated models: tiny.en, base, or local CTranslate2 folders.")
 @click.option("--beam", "beams", default="1", show_default=True, help="Comma-separated beam sizes (1 = greedy).")
@@ -71,7 +73,7 @@ def _progress_factory():
                    "(default: $CASENOTE_HOME/reports/asr-TIMESTAMP).")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary object instead of a table.")
 @handle_errors
-def eval_asr_command(manifest, models, beams, vocab, subset, limit, out, as_json):
+def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit, out, as_json):
     """Word and character error rate, confidence interval, speed and memory of
     transcription on recordings with reference texts, for each model x beam.
 
@@ -88,10 +90,21 @@ def eval_asr_command(manifest, models, beams, vocab, subset, limit, out, as_json
           --model tiny.en,base --beam 1,5 --out reports/test-other
       casenote eval asr --manifest ../shared/data/real_speech/refs.tsv --limit 5 --json
       casenote eval asr --manifest refs.tsv --vocabulary off,on --out reports/vocab
+      casenote eval asr --from-results reports/tiny/results.json --from-results reports/base/results.json \\
+          --out reports/all
     """
-    from eval.asr import Configuration, ManifestError, evaluate, read_manifest, summary_of
-    from eval.report import pct, write_asr_report
+    from eval.asr import Configuration, ManifestError, combine_results, evaluate, read_manifest
+    from eval.report import write_asr_report
 
+    if from_results:
+        try:
+            results = combine_results(list(from_results))
+        except ManifestError as e:
+            raise BadInput(str(e)) from None
+        _print_asr(results, write_asr_report(results, _out_dir(out, "asr")), as_json)
+        return
+    if manifest is None:
+        raise BadInput("Give --manifest TSV (or --from-results FILE to join earlier runs).")
     configs = [Configuration(m, b, v) for m in _split(models, "model") for b in _beams(beams) for v in _vocab(vocab)]
     try:
         utterances = read_manifest(manifest, subset=subset, limit=limit)
@@ -106,7 +119,13 @@ def eval_asr_command(manifest, models, beams, vocab, subset, limit, out, as_json
                            progress_factory=_progress_factory())
     except ManifestError as e:
         raise BadInput(str(e)) from None
-    paths = write_asr_report(results, out_dir)
+    _print_asr(results, write_asr_report(results, out_dir), as_json)
+
+
+def _print_asr(results: dict, paths: dict, as_json: bool) -> None:
+    from eval.asr import summary_of
+    from eval.report import pct
+
     summary = {**summary_of(results), "report": str(paths["html"]), "results": str(paths["results"])}
     lines = [f"{'configuration':24} {'utts':>5} {'words':>6} {'WER':>7} {'95% CI':>13} {'CER':>7} "
              f"{'RTF':>7} {'load s':>7} {'peak MB':>8}"]
