@@ -18,6 +18,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -141,8 +142,10 @@ def run_configuration(utterances: list[Utterance], config: Configuration, progre
            "items": [{"id": u.id, "audio": u.audio} for u in utterances]}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
     t0 = time.perf_counter()
+    # stderr goes to a file: a chatty library filling an unread pipe would otherwise block the child.
+    errfile = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([sys.executable, "-m", "eval.asr", "--worker"], cwd=_ROOT, env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile)
     proc.stdin.write(json.dumps(job))
     proc.stdin.close()
     raw = {"load_s": None, "peak_rss_mb": None, "utterances": {}}
@@ -156,8 +159,11 @@ def run_configuration(utterances: list[Utterance], config: Configuration, progre
                 progress(1)
         elif ev["event"] == "done":
             raw["peak_rss_mb"] = ev["peak_rss_mb"]
-    err = proc.stderr.read()
-    if proc.wait() != 0 or raw["peak_rss_mb"] is None:
+    proc.wait()
+    errfile.seek(0)
+    err = errfile.read()
+    errfile.close()
+    if proc.returncode != 0 or raw["peak_rss_mb"] is None:
         last = err.strip().splitlines()[-1] if err.strip() else f"exit code {proc.returncode}"
         raise RuntimeError(f"Transcription with {config.label} failed: {last}")
     raw["wall_s"] = round(time.perf_counter() - t0, 3)
