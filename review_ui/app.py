@@ -82,7 +82,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             with gr.Tabs(elem_id="tabs") as tabs:
                 # ---- review ----------------------------------------------------------------------
                 with gr.Tab("Review", id="review", elem_id="tab-review") as review_tab:
-                    with gr.Row(equal_height=True):
+                    with gr.Row(equal_height=False, elem_classes=["cn-pick"]):
                         note_picker = gr.Dropdown(label="Note", choices=[], elem_id="note-picker", scale=4)
                         open_btn = gr.Button("Open", elem_id="open-note", scale=0, min_width=100, size="md")
                     progress = gr.HTML("", elem_id="review-progress", js_on_load=None)

@@ -80,6 +80,8 @@ def _value_html(name: str, value) -> str:
     text = value_to_text(name, value)
     if not text:
         return '<span class="cn-empty">none</span>'
+    if name in ("needs_discussed", "risk_flags"):  # codes: compact tags
+        return "".join(f'<span class="cn-tag">{_e(v)}</span>' for v in text.split("\n"))
     if "\n" in text or isinstance(value, list):
         return "<ul>" + "".join(f"<li>{_e(v)}</li>" for v in text.split("\n")) + "</ul>"
     return f"<span>{_e(text)}</span>"
