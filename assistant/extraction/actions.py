@@ -22,7 +22,7 @@ from assistant.extraction.schema import Evidence, Field
 __all__ = ["actions_field"]
 
 _MODALS = {"will", "'ll", "shall", "must", "should", "wo"}
-_COMMIT = {"needs", "need", "agreed", "agrees", "going", "has", "have", "is", "are", "promised", "plans", "wants"}
+_COMMIT = {"needs", "need", "agreed", "agrees", "going", "has", "have", "is", "are", "promised"}
 _SUBJECTS = {"i", "he", "she", "we", "they", "you"}
 _NOT_PEOPLE = {"it", "this", "that", "there", "which", "who", "what", "these", "those"}
 _SKIP = {"also", "then", "now", "not", "n't", "both", "either", "first", "still", "definitely", "probably", "try"}
@@ -78,6 +78,8 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
                 start = j                                       # "... and to send me ..."
             elif subj is None and marked:
                 start = j
+            elif marked and subj is not None and not has_action_in_sent.get(sent) and k <= max(lo, v.sent.start) + 1:
+                start = k                                       # "Actions: <misheard name> to call ..."
         elif prev.lower_ == "and" and has_action_in_sent.get(sent):
             start = v.i                                          # "... today and discuss the case"
         if start is not None and (not starts or start > starts[-1]):
@@ -101,7 +103,7 @@ def actions_field(p: Parsed, r: Regions) -> Field:
         if _NONE.match(p.text[lo_c:hi_c]):
             return Field("actions", [], [], "the officer said there were no actions")
     else:
-        lo_c, hi_c = 0, r.appointment[0] if r.appointment else len(p.text)
+        lo_c, hi_c = 0, r.appointment[0] if r.appointment and not r.fallback else len(p.text)
     span = doc.char_span(lo_c, hi_c, alignment_mode="contract") if hi_c > lo_c else None
     if span is None or len(span) == 0:
         return Field("actions", [], [], "no action was said")

@@ -29,7 +29,8 @@ _FAILED = re.compile(
 _LATE = re.compile(
     r"\b(?:(?:about |around |roughly |some |nearly |almost )?(?:\d+|a|an|half an|few|five|ten|fifteen|twenty|"
     r"twenty five|thirty|forty|forty five|several)\s+(?:minutes?|mins?|hours?)\s+late|"
-    r"(?:was|were|arrived|came in|came|turned up|joined|logged on|rang|called|running|is|a bit|slightly|very)\s+late"
+    r"(?:(?:he|she|they|\])\s+(?:was|were)|arrived|came in|came|turned up|joined|logged on|rang|called|running)"
+    r"(?:\s+(?:a bit|slightly|very|quite))?\s+late"
     r"(?:\s+(?:joining|arriving|logging on|by \w+(?: \w+)?))?|late (?:for|to) (?:the|his|her|their|this|today's)\s+"
     r"(?:appointment|session|call|contact))\b", re.IGNORECASE)
 _ATTENDED = re.compile(
@@ -38,7 +39,8 @@ _ATTENDED = re.compile(
     r"answered\b|picked up\b|let me in\b|(?:was|were) (?:in|at home|home|in the flat|in the house)(?=\s*(?:[.,;]|$|"
     r"and\b|with\b|when\b))|turned up\b|kept (?:the|his|her|their) appointment|presented (?:well|as)\b|joined\b|"
     r"logged on\b)", re.IGNORECASE)
-_SPOKE = re.compile(r"\b(?:told me|said|says|disclosed|reported|explained|informed me)\b", re.IGNORECASE)
+_SPOKE = re.compile(r"\b(?:told me|said|says|disclosed|reported|explained|informed me|asked me|asked|admitted|"
+                    r"agreed|accepted|showed me|gave me)\b", re.IGNORECASE)
 
 
 def _narrative(p: Parsed, r: Regions) -> tuple[int, int]:

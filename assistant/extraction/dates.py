@@ -156,25 +156,27 @@ def _meridiem(toks, i, h, m, idx):
 
 
 def _day_month(toks: list[_Tok]) -> tuple[int | None, int | None, list[int]]:
+    """Day and month: "the 23rd of March", "19 November", "11 of March", "March the 23rd". A day said
+    before a month wins over one after it, so "May 19th of January" reads as 19 January."""
     n = len(toks)
-    for i, t in enumerate(toks):
-        if t.kind != "MON":
-            continue
+    months = [i for i, t in enumerate(toks) if t.kind == "MON"]
+    for i in months:
         j = i - 1
         while j >= 0 and _is(toks[j], "of", "on", "the"):
             j -= 1
-        if j >= 0 and toks[j].kind in ("ORD", "NUM") and 1 <= toks[j].value <= 31 and (
-                toks[j].kind == "ORD" or j == i - 1):
-            return toks[j].value, t.value, [j, i]
+        if j >= 0 and toks[j].kind in ("ORD", "NUM") and 1 <= toks[j].value <= 31:
+            return toks[j].value, toks[i].value, [j, i]
+    for i in months:
         k = i + 1
         while k < n and _is(toks[k], "the"):
             k += 1
         if k < n and toks[k].kind == "ORD" and 1 <= toks[k].value <= 31:
-            return toks[k].value, t.value, [i, k]
+            return toks[k].value, toks[i].value, [i, k]
         if k < n and toks[k].kind == "NUM" and 1 <= toks[k].value <= 31 and k == i + 1 \
                 and not (k + 1 < n and toks[k + 1].kind == "AMPM"):
-            return toks[k].value, t.value, [i, k]
-        return None, t.value, [i]
+            return toks[k].value, toks[i].value, [i, k]
+    if months:
+        return None, toks[months[0]].value, [months[0]]
     for i, t in enumerate(toks):
         if t.kind == "ORD" and 1 <= t.value <= 31 and i > 0 and (_is(toks[i - 1], "the") or toks[i - 1].kind == "WD"):
             return t.value, None, [i]
@@ -227,6 +229,8 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0) -> Appointme
     wd = weekdays[0] if weekdays else None
     date, why = _resolve_date(contact, wd, day, month, add, week_on)
     time, t_idx, _ = _find_time(toks, used)
+    if time is None:
+        time, t_idx = _bare_hour(toks, used | set(wd_idx))
     span = _span(toks, wd_idx + dm_idx + off_idx + t_idx)
     if date is None:
         return Appointment(None, span, why or "no date was said for the next appointment")
@@ -234,6 +238,20 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0) -> Appointme
         reason = f"the date {date.isoformat()} was said but no time"
         return Appointment(None, span, reason + (" (time to be confirmed)" if tbc else ""))
     return Appointment(f"{date.isoformat()}T{time[0]:02d}:{time[1]:02d}", span, None)
+
+
+def _bare_hour(toks: list[_Tok], used: set[int]):
+    """Whisper drops "at": "Friday 11", "the third of May 3". A number of 1 to 12 straight after the
+    date words, with no other time said, is the hour."""
+    if not used:
+        return None, []
+    i = max(used) + 1
+    if i < len(toks) and toks[i].kind == "NUM" and 1 <= toks[i].value <= 12 and len(toks[i].word) <= 2:
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if not _is(after, "minutes", "mins", "hours", "weeks", "days", "of", "on"):
+            time, idx, _ = _meridiem(toks, i + 1, toks[i].value, 0, [i])
+            return time, idx
+    return None, []
 
 
 def _span(toks, idx):
@@ -285,32 +303,15 @@ def _resolve_date(contact, wd, day, month, add, week_on):
     return None, None
 
 
-_PAST = re.compile(r"\b(?:(yesterday)|(today|this morning|this afternoon|this evening|earlier today)|"
-                   r"(?:on|last)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:(yesterday)|(today|this morning|this afternoon|this evening|earlier today))\b", re.IGNORECASE)
 
 
 def parse_contact_date(text: str, dictated: dt.date, offset: int = 0) -> tuple[dt.date, tuple[int, int]] | None:
-    """The contact's date when the opening of the dictation says it ("yesterday", "this morning",
-    "on Friday", "on the second of March"); None when it does not."""
+    """The contact's date when the opening of the dictation says it ("yesterday", "this morning");
+    None when it does not. A weekday or date in the opening ("since release on Monday") is too often
+    about something else to date the contact."""
     m = _PAST.search(text)
-    toks = _tokens(text, offset)
-    day, month, idx = _day_month(toks)
-    if day and month:
-        year = dictated.year
-        try:
-            d = dt.date(year, month, day)
-            if d > dictated:
-                d = dt.date(year - 1, month, day)
-            if not m or toks[idx[0]].start - offset < m.start():
-                return d, _span(toks, idx)
-        except ValueError:
-            pass
     if not m:
         return None
     span = (m.start() + offset, m.end() + offset)
-    if m.group(1):
-        return dictated - dt.timedelta(days=1), span
-    if m.group(2):
-        return dictated, span
-    wd = WEEKDAYS.index(m.group(3).lower())
-    return dictated - dt.timedelta(days=(dictated.weekday() - wd - 1) % 7 + 1), span
+    return (dictated - dt.timedelta(days=1) if m.group(1) else dictated), span

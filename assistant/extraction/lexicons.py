@@ -127,8 +127,8 @@ AGENCY_HEADS = {"service", "services", "team", "scheme", "programme", "program",
                 "center", "helpline", "agency", "adviser", "advisor", "coordinator", "clinic", "trust", "partnership",
                 "hub", "line", "unit"}
 # Lemmas and phrases that make a mention a referral, signposting or contact (not just a mention).
-REFERRAL_CUES = ["refer", "referred", "referral", "referrals", "signpost", "signposted", "details of", "details for",
-                 "number for", "number of", "contact", "contacted", "inform", "informed", "notify", "notified",
+REFERRAL_CUES = ["refer", "referred", "referral", "referrals", "signpost", "signposted", "sign posted", "sign post",
+                 "signposting", "details", "detail", "number", "contact details", "contact", "contacted", "inform", "informed", "notify", "notified",
                  "tell", "liaise", "liaised", "email", "emailed", "ring", "rang", "call", "phoned", "phone",
                  "put him in touch", "put her in touch", "in touch with", "alert", "alerted", "speak to", "spoke to",
                  "spoken to", "passed on to", "information about", "leaflet for"]

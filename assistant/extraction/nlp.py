@@ -6,6 +6,7 @@ character offsets stay those of the caller's text.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -114,7 +115,11 @@ class LexiconMatcher:
             key = f"L{i}"
             variants = set()
             for p in phrases:
-                variants.update({p, p.replace("-", " "), p.replace(" ", "-")})
+                words = p.replace("-", " ").split()
+                # Every mix of spaces and hyphens: "working full-time", "co-defendant", "self harm".
+                for joins in itertools.product((" ", "-"), repeat=min(len(words) - 1, 3)):
+                    joins = joins + (" ",) * (len(words) - 1 - len(joins))
+                    variants.add(words[0] + "".join(j + w for j, w in zip(joins, words[1:])))
             self.matcher.add(key, [nlp.make_doc(v) for v in sorted(variants)])
             self.labels[nlp.vocab.strings[key]] = label
 

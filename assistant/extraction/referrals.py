@@ -6,6 +6,8 @@ service word ("the Wise Group project"); it counts only when a referral cue ("re
 a mention, not a referral. The officer's own colleagues ("my manager") are not agencies."""
 from __future__ import annotations
 
+import re
+
 from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
 from assistant.extraction.negation import is_negated
 from assistant.extraction.nlp import LexiconMatcher, Parsed
@@ -18,15 +20,23 @@ _agencies: LexiconMatcher | None = None
 _cues: LexiconMatcher | None = None
 _DROP = {"the", "a", "an", "local", "his", "her", "their", "our", "urgent", "new", "this", "that", "some", "both"}
 _OWN = {"my", "our"}
-_CUE_NOUNS = {"referral", "referrals", "details", "number", "information", "leaflet", "touch"}
+_CUE_NOUNS = {"referral", "referrals", "details", "detail", "number", "information", "leaflet", "touch"}
+# Spellings that differ only between British and American English, and Whisper's possessives.
+_SPELLING = [(r"advisor", "adviser"), (r"program\b", "programme"), (r"counseling", "counselling"),
+             (r"center", "centre"), (r"license", "licence"), (r"'s\b", ""), (r"\bchildrens\b", "children")]
 
 
 def normalise_name(name: str) -> str:
     """Lowercase letters and digits only: "the local StepChange" and "step change" compare equal after the
     leading words are dropped."""
-    words = name.lower().replace("’", "'").split()
+    name = name.lower().replace("’", "'")
+    for a, b in _SPELLING:
+        name = re.sub(a, b, name)
+    words = name.split()
     while words and words[0] in _DROP:
         words = words[1:]
+    # Singular and plural compare equal ("Samaritan's helpline" ~ "Samaritans").
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
     return "".join(ch for ch in " ".join(words) if ch.isalnum())
 
 
@@ -81,6 +91,15 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     for chunk in chunks:
         if chunk.root.lower_ in AGENCY_HEADS and not any(i in covered for i in range(chunk.start, chunk.end)):
             mentions.append((chunk.start, chunk.end))
+    # Names said back to back are one ("the council" + "housing options team").
+    mentions.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in mentions:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    mentions = merged
     # Widen a listed name to its noun phrase ("Samaritans" -> "Samaritans helpline").
     widened = []
     for s, e in mentions:

@@ -16,8 +16,12 @@ APPOINTMENT_CUE = re.compile(
     r"\b(?:see|meet|visit|call|ring)\s+(?:him|her|them|[A-Z][a-z]+)\s+again\b|"
     r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b",
     re.IGNORECASE)
+# Said without the word "appointment": "he must report to the office again tomorrow at nine".
+FALLBACK_CUE = re.compile(r"\b(?:report|come|come back|return|attend)\s+(?:in\s+)?(?:to|at)\s+(?:the\s+)?office\b",
+                          re.IGNORECASE)
 _MARKER_WORDS = {"actions", "action", "tasks", "task", "todo"}
-_NOT_BEFORE_MARKER = {"his", "her", "their", "my", "the", "of", "these", "those", "your", "our", "its", "an", "any"}
+_NOT_BEFORE_MARKER = {"his", "her", "their", "my", "the", "of", "these", "those", "your", "our", "its", "an", "any",
+                      "for", "about", "on", "with", "our", "of", "own", "by", "future", "no", "further", "agreed"}
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Regions:
     appointment_cue: tuple[int, int] | None   # chars of the cue words ("Next appointment")
     actions: tuple[int, int] | None           # chars after an "Actions:" marker up to the appointment (or end)
     actions_marker: tuple[int, int] | None
+    fallback: bool = False                    # the appointment was found without the word "appointment"
 
     def in_appointment(self, start: int, end: int | None = None) -> bool:
         return self.appointment is not None and self.appointment[0] <= start < self.appointment[1]
@@ -35,7 +40,7 @@ class Regions:
 
     def narrative_end(self) -> int:
         """Where the account of the session ends (before actions and the appointment)."""
-        ends = [r[0] for r in (self.actions_marker, self.appointment_cue) if r]
+        ends = [r[0] for r in (self.actions_marker, None if self.fallback else self.appointment_cue) if r]
         return min(ends) if ends else 10 ** 9
 
 
@@ -46,10 +51,14 @@ def _actions_marker(p: Parsed) -> tuple[int, int] | None:
             continue
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         prev = doc[t.i - 1] if t.i > 0 else None
-        follows_break = prev is None or prev.is_punct or prev.is_sent_end or t.is_sent_start or prev.like_num
-        if (nxt is None or nxt.text in (":", ",", ".", ";", "-", "—")) and follows_break \
+        punct_after = nxt is None or nxt.text in (":", ",", ".", ";", "-", "—")
+        # "Actions:" opens a sentence; Whisper also glues it to the end of the one before
+        # ("... the housing options team actions. Liam to bring ...") or drops its colon.
+        sentence_initial = prev is None or prev.is_punct or t.is_sent_start
+        if (punct_after or (sentence_initial and t.text[:1].isupper())) \
                 and (prev is None or prev.lower_ not in _NOT_BEFORE_MARKER):
-            return t.idx, (nxt.idx + len(nxt.text)) if nxt is not None else t.idx + len(t.text)
+            end = (nxt.idx + len(nxt.text)) if (nxt is not None and punct_after) else t.idx + len(t.text)
+            return t.idx, end
     return None
 
 
@@ -67,9 +76,13 @@ def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
     span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
     sent = span.sent
     end = sent.end_char
-    # "Next appointment." said on its own: the date is in the sentence after it.
-    if span.start == sent.start and sent.end < len(p.doc) and len(text[cue.end():end].strip(" .,:;")) < 4:
-        end = p.doc[sent.end].sent.end_char
+    # "Next appointment." said on its own, or Whisper's full stop inside the date ("... in two weeks.
+    # on Tuesday the 16th"): the rest is in the sentence after it.
+    if sent.end < len(p.doc):
+        after = p.doc[sent.end].sent
+        lone = span.start == sent.start and len(text[cue.end():end].strip(" .,:;")) < 4
+        if lone or after.text[:1].islower() or after[0].lower_ in ("on", "at", "by"):
+            end = after.end_char
     return cue.start(), end
 
 
@@ -86,9 +99,17 @@ def find_regions(p: Parsed) -> Regions:
         score = 2 * initial + bool(_BOOKING.match(text, cue.end())) + bool(_DATEISH.search(text, cue.end(), region[1]))
         if score > best:
             best, appointment, appointment_cue = score, region, (cue.start(), cue.end())
+    primary = appointment_cue
+    if appointment is None:
+        for cue in FALLBACK_CUE.finditer(text):
+            region = _appointment_at(p, cue)
+            if _DATEISH.search(text, cue.end(), region[1]):
+                appointment, appointment_cue = region, (cue.start(), cue.end())
+                break
     marker = _actions_marker(p)
     actions = None
     if marker:
-        stop = appointment_cue[0] if appointment_cue and appointment_cue[0] > marker[1] else len(text)
+        # An instruction to report to the office is itself one of the actions: the list runs on past it.
+        stop = primary[0] if primary and primary[0] > marker[1] else len(text)
         actions = (marker[1], stop)
-    return Regions(appointment, appointment_cue, actions, marker)
+    return Regions(appointment, appointment_cue, actions, marker, fallback=primary is None and appointment is not None)
