@@ -283,6 +283,22 @@ def test_revocation_erases_every_byte_of_the_dictation():
     assert Store().audit()[-1]["action"] == "consent.revoke"
 
 
+def test_revocation_erases_an_interrupted_recording_and_its_partial_copy():
+    s = Store()
+    cid = s.grant_consent("jsmith")
+    rec = s.add_recording(cid, "jsmith", "e" * 64, ".wav", 5.0, "2026-03-09")
+    pcm = _write_audio(s, rec)
+    part = s.recording_audio_path(rec["id"]).with_suffix(".wav.part")
+    part.write_bytes(s.recording_audio_path(rec["id"]).read_bytes())      # a copy a kill left behind
+    s.save_stage_result(rec["id"], "transcribed", _transcript("Saw Daniel Okafor about his rent arrears"))
+    assert s.unfinished_recordings()[0]["stage"] == "transcribed"
+    counts = s.revoke_consent(cid, "jsmith")
+    assert counts["audio_files"] == 2 and counts["stage_results"] == 1 and counts["note_keys"] == 1
+    assert s.unfinished_recordings() == [] and list(paths.audio_dir().iterdir()) == []
+    s.close()
+    assert _scan_home([pcm[500:564], b"Daniel Okafor"]) == []
+
+
 def test_revocation_during_a_long_read_says_so_and_a_second_run_finishes():
     s = Store()
     cid, _, note_id, pcm, _ = _make_note(s)
