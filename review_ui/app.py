@@ -102,6 +102,11 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                                     add_type = gr.Dropdown(label="Type", choices=list(ENTITY_TYPES), value="PERSON",
                                                            elem_id="add-redaction-type")
                                     add_btn = gr.Button("Redact", elem_id="add-redaction", scale=0, min_width=90)
+                            with gr.Accordion("Correct Whisper's words", open=False, elem_id="correction"):
+                                gr.Markdown("Fix misheard words. Keep every [PLACEHOLDER] as it is and do not "
+                                            "type names or numbers: this text is stored as it stands.")
+                                correction_box = gr.Textbox(lines=6, show_label=False, elem_id="correction-text")
+                                correct_btn = gr.Button("Save correction", size="sm", elem_id="save-correction")
                             with gr.Accordion("CRISSA layout", open=True, elem_id="crissa"):
                                 crissa = gr.HTML("", js_on_load=None)
                         with gr.Column(scale=2, elem_classes=["cn-fields"]):
@@ -164,13 +169,13 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
         note_outputs = ([progress, review_panel, audio, transcript, redaction_list, undo_choice, crissa]
                         + [cards[n] for n in FIELD_NAMES] + [accepts[n] for n in FIELD_NAMES]
                         + [edits[n] for n in FIELD_NAMES] + [edit_groups[n] for n in FIELD_NAMES]
-                        + [save_btn, save_hint, export_panel])
+                        + [save_btn, save_hint, export_panel, correction_box, correct_btn])
 
         def note_updates(user: User, nid: str | None) -> list:
             if not nid:
                 return ([gr.update(value=""), gr.update(visible=False)] + [gr.update()] * 5
                         + [gr.update()] * (4 * len(FIELD_NAMES)) + [gr.update(interactive=False), "",
-                                                                   gr.update(visible=False)])
+                                                                   gr.update(visible=False), "", gr.update()])
             store = ctx.store()
             note = open_note(store, user, nid)
             editable = may_review(user, note)
@@ -201,7 +206,9 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                     + [gr.update(interactive=editable) for _ in FIELD_NAMES]
                     + [gr.update(visible=False) for _ in FIELD_NAMES]
                     + [gr.update(interactive=editable and all_done), hint,
-                       gr.update(visible=note.get("status") == "approved")])
+                       gr.update(visible=note.get("status") == "approved"),
+                       gr.update(value=note.get("transcript") or "", interactive=editable),
+                       gr.update(interactive=editable)])
 
         def on(trigger, fn, inputs, outputs, progress="minimal"):
             """Register ``fn``; a refusal leaves every output as it was and explains itself in the
@@ -326,6 +333,20 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 raise AccessDenied("Choose crissa, json or csv.")
             return store.export_note(nid, fmt, user.name, full=bool(full))
         on(export_btn.click, do_export, [token, note_id, export_fmt, export_full], [export_text])
+
+        def do_correct(tok, nid, text):
+            user = current_user(tok)
+            store = ctx.store()
+            note = open_note(store, user, nid)
+            if not may_review(user, note):
+                raise AccessDenied("This note is saved and read-only.")
+            kept = {m.group(0) for m in render.PLACEHOLDER_RE.finditer(text or "")}
+            lost = sorted({e["placeholder"] for e in _entities(note)} - kept)
+            if lost:
+                raise EditError("Keep every redaction placeholder in the corrected text; missing: " + ", ".join(lost))
+            store.correct_transcript(nid, text, user.name)
+            return note_updates(user, nid)
+        on(correct_btn.click, do_correct, [token, note_id, correction_box], note_outputs)
 
         def do_undo(tok, nid, placeholder):
             user = current_user(tok)

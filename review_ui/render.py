@@ -50,9 +50,11 @@ def _chip(kind: str, label: str, t: float | None) -> str:
 def transcript_html(note: dict) -> str:
     """The redacted transcript: placeholders as labelled chips, words clickable, unsure words marked."""
     text = note.get("transcript") or ""
+    # Whisper's word timings address Whisper's text; after an officer's correction they no longer do.
+    timed = not note.get("corrected")
     chips = [(m.start(), m.end(), m) for m in PLACEHOLDER_RE.finditer(text)]
     spans = [(c0, c1, m) for c0, c1, m in chips]
-    for w in _timed_words(note):
+    for w in _timed_words(note) if timed else []:
         s, e = max(0, int(w["char_start"])), min(len(text), int(w["char_end"]))
         # A word that overlaps a chip was (part of) the redacted value: the chip stands for it.
         if s < e and not any(s < c1 and c0 < e for c0, c1, _ in chips):
@@ -64,7 +66,7 @@ def transcript_html(note: dict) -> str:
             continue  # overlapping word timings from Whisper: keep the first
         out.append(_e(text[pos:s]))
         if isinstance(item, re.Match):
-            out.append(_chip(item.group(1), item.group(0), evidence_time(note, s)))
+            out.append(_chip(item.group(1), item.group(0), evidence_time(note, s) if timed else None))
         else:
             p = item.get("probability")
             low = p is not None and p < LOW_CONFIDENCE
@@ -73,7 +75,8 @@ def transcript_html(note: dict) -> str:
             out.append(f'<span class="{cls}" data-t="{float(item["start"]):.2f}"{tip}>{_e(text[s:e])}</span>')
         pos = e
     out.append(_e(text[pos:]))
-    return f'<div class="cn-transcript" id="cn-transcript-text">{"".join(out)}</div>'
+    caption = "" if timed else '<div class="cn-caption">Corrected by the officer; play from the field evidence.</div>'
+    return f'<div class="cn-transcript" id="cn-transcript-text">{"".join(out)}</div>{caption}'
 
 
 def _value_html(name: str, value) -> str:

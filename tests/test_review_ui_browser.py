@@ -325,6 +325,22 @@ def test_the_officer_undoes_a_false_redaction_and_adds_a_missed_one(page, server
     assert [(a["actor"], a["detail"]) for a in server.store().audit(nid) if a["action"] == "redactions.set"] == [
         ("mpatel", {"before": n0, "after": n0 - 1}), ("mpatel", {"before": n0 - 1, "after": n0})]
 
+    # Correcting Whisper's words: a placeholder may not be dropped; a real fix is stored for `eval edits`.
+    page.get_by_text("Correct Whisper's words").click()
+    box = page.locator("#correction-text textarea")
+    text = box.input_value()
+    assert "[ADDRESS_1]" in text
+    box.fill(text.replace("[ADDRESS_1]", "house"))
+    page.locator("#save-correction").click()
+    page.wait_for_selector("#notice .cn-notice:has-text('missing: [ADDRESS_1]')", timeout=30000)
+    assert not server.store().get_note(nid)["corrected"]
+    box.fill(text.replace("drinking", "drinking (corrected)"))
+    page.locator("#save-correction").click()
+    page.wait_for_selector("#transcript .cn-caption", timeout=30000)
+    assert "drinking (corrected)" in page.locator("#transcript").inner_text()
+    pairs = server.store().edit_statistics()["transcript_pairs"]
+    assert [p["corrected"] for p in pairs if p["note_id"] == nid] == [text.replace("drinking", "drinking (corrected)")]
+
 
 def test_the_http_api_refuses_a_caller_who_has_not_signed_in(server):
     """Hidden buttons are not the guard: Gradio's API, called directly, runs the same checks."""
