@@ -27,6 +27,38 @@ class AudioInfo:
     channels: int | None
 
 
+def _wav_truncation(p: Path) -> tuple[float, float] | None:
+    """For a RIFF/WAVE file, (declared_s, present_s) when the data chunk is shorter than its header
+    says. PyAV derives a WAV's duration from the file size, so it cannot see this itself."""
+    import struct
+
+    with open(p, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        byte_rate = None
+        while True:
+            hdr = fh.read(8)
+            if len(hdr) < 8:
+                return None
+            cid, size = hdr[:4], struct.unpack("<I", hdr[4:])[0]
+            if cid == b"fmt ":
+                fmt = fh.read(size)
+                if len(fmt) >= 12:
+                    byte_rate = struct.unpack("<I", fmt[8:12])[0]
+                fh.seek(size % 2, 1)
+            elif cid == b"data":
+                # 0 and 0xFFFFFFFF mean "unknown length" (streaming recorders): nothing to compare.
+                if not byte_rate or size in (0, 0xFFFFFFFF):
+                    return None
+                present = p.stat().st_size - fh.tell()
+                if present < _TRUNCATION_TOLERANCE * size:
+                    return size / byte_rate, max(present, 0) / byte_rate
+                return None
+            else:
+                fh.seek(size + size % 2, 1)
+
+
 def probe_audio(path: str | os.PathLike) -> AudioInfo:
     """Check that ``path`` is a readable audio file without decoding it."""
     import av  # PyAV ships with faster-whisper
@@ -38,6 +70,12 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
         raise AudioError(f"{p} is a folder, not an audio file.")
     if p.stat().st_size == 0:
         raise AudioError(f"{p} is empty (0 bytes): the recording was not saved. Record or export it again.")
+    cut = _wav_truncation(p)
+    if cut:
+        raise AudioError(
+            f"{p} looks truncated or damaged: its header says {cut[0]:.1f} s but the file holds only "
+            f"{cut[1]:.1f} s. Copy or export the recording again."
+        )
     try:
         with av.open(str(p)) as container:
             if not container.streams.audio:

@@ -149,3 +149,17 @@ def test_cli_bad_input_exit_code(tmp_path, content):
 def test_cli_unknown_model_names_the_choices(real_speech):
     r = _cli("transcribe", str(real_speech / "audio/jfk/jfk.flac"), "--model", "large-v9")
     assert r.returncode == 2 and "tiny.en" in r.stderr and "base" in r.stderr
+
+
+def test_truncated_wav_is_refused(tmp_path):
+    full = tmp_path / "full.wav"
+    with wave.open(str(full), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes((np.sin(np.arange(16000 * 10) / 5) * 8000).astype(np.int16).tobytes())
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(full.read_bytes()[:100_000])
+    with pytest.raises(AudioError, match="truncated"):
+        transcribe(cut)
+    from assistant.audio import load_audio
+
+    assert len(load_audio(full)) == 160000  # the whole file still loads
