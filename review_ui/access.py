@@ -63,6 +63,7 @@ def may_review(user: User, note: dict) -> bool:
 class _Link:
     note_id: str
     user: User
+    session: str | None
     expires: float
 
 
@@ -76,17 +77,19 @@ class AudioLinks:
         self._links: dict[str, _Link] = {}
         self._lock = threading.Lock()
 
-    def issue(self, note_id: str, user: User) -> str:
+    def issue(self, note_id: str, user: User, session: str | None) -> str:
+        """A link for ``user`` to hear ``note_id``, valid while their sign-in ``session`` lasts."""
         token = secrets.token_urlsafe(24)
         now = time.monotonic()
         with self._lock:
             self._links = {k: v for k, v in self._links.items() if v.expires > now}
-            self._links[token] = _Link(note_id, user, now + self.ttl_s)
+            self._links[token] = _Link(note_id, user, session, now + self.ttl_s)
         return token
 
-    def resolve(self, token: str) -> tuple[str, User] | None:
+    def resolve(self, token: str, sessions) -> tuple[str, User] | None:
+        """(note id, user) for a live link whose sign-in session is still open; None otherwise."""
         with self._lock:
             link = self._links.get(token)
-        if link is None or link.expires < time.monotonic():
+        if link is None or link.expires < time.monotonic() or sessions.user(link.session) != link.user:
             return None
         return link.note_id, link.user

@@ -43,10 +43,6 @@ def _store_errors():
     return StoreError
 
 
-class _SignedOut(Exception):
-    pass
-
-
 def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
     """The review screen as a ``gr.Blocks``; ``review_ui.server.serve`` mounts it on 127.0.0.1."""
     ctx = ctx or ServerContext()
@@ -171,7 +167,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                         + [edits[n] for n in FIELD_NAMES] + [edit_groups[n] for n in FIELD_NAMES]
                         + [save_btn, save_hint, export_panel, correction_box, correct_btn])
 
-        def note_updates(user: User, nid: str | None) -> list:
+        def note_updates(user: User, nid: str | None, tok: str | None = None) -> list:
             if not nid:
                 return ([gr.update(value=""), gr.update(visible=False)] + [gr.update()] * 5
                         + [gr.update()] * (4 * len(FIELD_NAMES)) + [gr.update(interactive=False), "",
@@ -181,7 +177,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             editable = may_review(user, note)
             fields = note.get("fields") or {}
             if user.role == "officer" and note.get("audio_available"):
-                url = f"{AUDIO_ROUTE}/{ctx.audio_links.issue(nid, user)}"
+                url = f"{AUDIO_ROUTE}/{ctx.audio_links.issue(nid, user, tok)}"
                 audio_html = render.audio_html(url)
             elif user.role == "officer":
                 audio_html = render.audio_html(None, "The audio was deleted under this note's retention choice.")
@@ -256,7 +252,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             user = ctx.sessions.user(tok)
             if user is None or user.role == "evaluator" or not nid:
                 return [None] + note_updates(user, None)
-            return [nid] + note_updates(user, nid)
+            return [nid] + note_updates(user, nid, tok)
 
         for trigger in (login_submit.click, login_password.submit):
             on(trigger(do_login, **login_io).then, auto_open, [token, note_picker], [note_id] + note_outputs)
@@ -269,7 +265,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
 
         def do_open(tok, nid):
             user = current_user(tok)
-            return [nid] + note_updates(user, nid)
+            return [nid] + note_updates(user, nid, tok)
         on(open_btn.click, do_open, [token, note_picker], [note_id] + note_outputs)
 
         def make_accept(name):
@@ -280,7 +276,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 if not may_review(user, note):
                     raise AccessDenied("This note is saved and read-only.")
                 store.review_field(nid, name, "accept", (note["fields"].get(name) or {}).get("value"), user.name)
-                return note_updates(user, nid)
+                return note_updates(user, nid, tok)
             return accept
 
         def make_edit_open(name):
@@ -303,7 +299,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 if not may_review(user, note):
                     raise AccessDenied("This note is saved and read-only.")
                 store.review_field(nid, name, "edit", parse_edit(name, text), user.name)
-                return note_updates(user, nid)
+                return note_updates(user, nid, tok)
             return edit_save
 
         for name in FIELD_NAMES:
@@ -320,7 +316,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             open_note(store, user, nid)
             store.save_note(nid, user.name)
             gr.Info("Note saved.")
-            return note_updates(user, nid)
+            return note_updates(user, nid, tok)
         on(save_btn.click, do_save, [token, note_id], note_outputs)
 
         def do_export(tok, nid, fmt, full):
@@ -345,7 +341,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             if lost:
                 raise EditError("Keep every redaction placeholder in the corrected text; missing: " + ", ".join(lost))
             store.correct_transcript(nid, text, user.name)
-            return note_updates(user, nid)
+            return note_updates(user, nid, tok)
         on(correct_btn.click, do_correct, [token, note_id, correction_box], note_outputs)
 
         def do_undo(tok, nid, placeholder):
@@ -358,7 +354,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             if len(kept) == len(_entities(note)):
                 raise EditError("Choose a redaction to undo.")
             store.set_redactions(nid, kept, user.name)
-            return note_updates(user, nid)
+            return note_updates(user, nid, tok)
         on(undo_btn.click, do_undo, [token, note_id, undo_choice], note_outputs)
 
         def do_add(tok, nid, text, kind):
@@ -376,7 +372,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             # r_start/r_end: a span of the redacted text (the store maps it back to the original).
             added = [{"type": kind, "r_start": i, "r_end": i + len(text)} for i in _find_all(body, text)]
             store.set_redactions(nid, _entities(note) + added, user.name)
-            return note_updates(user, nid)
+            return note_updates(user, nid, tok)
         on(add_btn.click, do_add, [token, note_id, add_text, add_type], note_outputs)
 
         def do_process(tok, path, ended, absent, keep, date, progress=gr.Progress()):
@@ -391,7 +387,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             nid = process_upload(ctx.store(), user.name, path, keep, (date or "").strip() or None, progress)
             choices = [(_note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
             return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
-                     f"Processed: note {nid} is ready for review."] + note_updates(user, nid))
+                     f"Processed: note {nid} is ready for review."] + note_updates(user, nid, tok))
         on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
            [note_id, tabs, note_picker, process_message] + note_outputs, progress="full")
 

@@ -48,7 +48,7 @@ def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> Fas
 
     @api.get(AUDIO_ROUTE + "/{link}")
     def note_audio(link: str):
-        resolved = ctx.audio_links.resolve(link)
+        resolved = ctx.audio_links.resolve(link, ctx.sessions)
         if resolved is None:
             raise HTTPException(status_code=404, detail="No such audio link (it may have expired).")
         note_id, user = resolved

@@ -259,6 +259,15 @@ def test_clicking_a_word_plays_the_audio_from_there(page, server):
     word.click()
     page.wait_for_function(f"document.getElementById('cn-audio').currentTime >= {t - 0.05}", timeout=10000)
     assert page.evaluate("document.getElementById('cn-audio').currentTime") < t + 5
+    # The link is the officer's alone and lives only as long as their sign-in.
+    src = server.url.rstrip("/") + page.locator("#cn-audio").get_attribute("src")
+    with urllib.request.urlopen(src) as r:
+        assert r.headers["Content-Type"].startswith("audio/") and r.read(4) == b"RIFF"
+    page.locator("#logout").click()
+    page.wait_for_selector("#login-submit", timeout=30000)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(src)
+    assert err.value.code == 404
 
 
 def test_a_reviewer_sees_the_redacted_note_but_never_the_officers_audio(page, server, browser):
