@@ -4,6 +4,7 @@ entities, computed once per text (spaCy lazily, and only once per process for th
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from functools import cached_property
 from redaction.model import PLACEHOLDER_RE
 from redaction.spoken import IdRun, Token, id_runs, tokenise
 
-__all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities"]
+__all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities", "common_words", "is_common_word"]
 
 _nlp = None
 _nlp_lock = threading.Lock()
@@ -31,6 +32,36 @@ def load_nlp():
             _nlp = spacy.load(_SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
                                                      "lemmatizer"])
     return _nlp
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case English words (the WordNet index shipped in the spaCy model's lemmatizer tables):
+    a capitalised word outside it is likely a name. Empty if the tables are missing."""
+    import spacy
+    from spacy.lookups import Lookups
+
+    try:
+        base = spacy.util.get_package_path(_SPACY_MODEL)
+        path = next(base.glob("*/lemmatizer/lookups"))
+        index = Lookups().from_disk(path).get_table("lemma_index")
+    except (StopIteration, OSError, KeyError):
+        index = {}
+    from spacy.lang.en.stop_words import STOP_WORDS   # pronouns, determiners: not in WordNet
+
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])) | STOP_WORDS
+
+
+def is_common_word(word: str) -> bool:
+    w = word.lower()
+    words = common_words()
+    if w in words:
+        return True
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+                         ("ly", ""), ("er", ""), ("est", "")):
+        if w.endswith(suffix) and w[:-len(suffix)] + repl in words:
+            return True
+    return False
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -81,9 +112,12 @@ class PhraseIndex:
     def find(self, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """(first token, last token + 1, phrase as given) of every occurrence, the longest at each start."""
         out = []
+        by_first = self.by_first
         lows = [t.lower for t in tokens]
         for i, w in enumerate(lows):
-            for words in self.by_first.get(w, ()):
+            if w not in by_first:
+                continue
+            for words in by_first[w]:
                 k = len(words)
                 if tuple(lows[i:i + k]) == words:
                     out.append((i, i + k, self.phrase[words]))

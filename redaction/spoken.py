@@ -11,7 +11,7 @@ to its token, so a pattern matched on the dense string maps to an exact span of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
            "is_id_token", "dense_of"]
@@ -41,10 +41,10 @@ class Token:
     end: int
     canon: str    # canonical form ("7", "00", "42", "/", ".", "LS", "priya")
     kind: str     # digits | alnum | letter | caps | word | slash | punct
+    lower: str = field(init=False, repr=False, compare=False)   # raw.lower(), computed once
 
-    @property
-    def lower(self) -> str:
-        return self.raw.lower()
+    def __post_init__(self):
+        self.lower = self.raw.lower()
 
 
 def _kind(raw: str) -> str:
@@ -164,16 +164,23 @@ def dense_of(tokens: list[Token]) -> IdRun:
     return IdRun(tokens, "".join(dense), owner)
 
 
+def _digit_pause(tokens: list[Token], k: int) -> bool:
+    """A full stop between two groups of digits: Whisper's mark for a pause inside a number
+    ("07700. 900. 461.")."""
+    return (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].kind == "digits"
+            and tokens[k + 1].kind == "digits" and len(tokens[k - 1].canon) >= 3 and len(tokens[k + 1].canon) >= 3)
+
+
 def id_runs(tokens: list[Token]) -> list[IdRun]:
     """Maximal runs of identifier-like tokens, allowing commas and hyphens between them."""
     runs, cur, pending_sep = [], [], []
-    for t in tokens:
+    for k, t in enumerate(tokens):
         if is_id_token(t):
             if cur and pending_sep:
                 cur.extend(pending_sep)
             cur.append(t)
             pending_sep = []
-        elif t.raw in _SEPARATORS and cur:
+        elif (t.raw in _SEPARATORS or _digit_pause(tokens, k)) and cur:
             pending_sep.append(t)
         else:
             if cur:
@@ -196,7 +203,7 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     j = i
     while j < len(tokens) and j < i + max_tokens:
         t = tokens[j]
-        if t.raw in _STOP or t.raw.startswith("["):
+        if (t.raw in _STOP and not _digit_pause(tokens, j)) or t.raw.startswith("["):
             break
         if is_id_token(t):
             picked.append(t)

@@ -14,6 +14,7 @@ from redaction.recognisers.phone import PhoneRecogniser
 from redaction.recognisers.pnc import PncRecogniser
 from redaction.recognisers.postcode import PostcodeRecogniser
 from redaction.recognisers.prison_number import PrisonNumberRecogniser
+from redaction.recognisers.reference_number import ReferenceNumberRecogniser
 from redaction.recognisers.vehicle_reg import VehicleRegRecogniser
 
 __all__ = ["Recogniser", "PatternRecogniser", "KnownRecogniser", "default_recognisers"]
@@ -22,4 +23,5 @@ __all__ = ["Recogniser", "PatternRecogniser", "KnownRecogniser", "default_recogn
 def default_recognisers() -> list[Recogniser]:
     return [PhoneRecogniser(), NhsRecogniser(), NiNumberRecogniser(), CaseRefRecogniser(),
             PrisonNumberRecogniser(), PncRecogniser(), VehicleRegRecogniser(), BankRecogniser(),
-            PostcodeRecogniser(), EmailRecogniser(), AddressRecogniser(), DobRecogniser(), PersonRecogniser()]
+            PostcodeRecogniser(), EmailRecogniser(), AddressRecogniser(), DobRecogniser(), PersonRecogniser(),
+            ReferenceNumberRecogniser()]

@@ -8,13 +8,13 @@ from redaction.model import Entity
 from redaction.recognisers.base import Recogniser
 from redaction.spoken import Token
 
-__all__ = ["AddressRecogniser", "STREET_WORDS"]
+__all__ = ["AddressRecogniser", "STREET_WORDS", "NEEDS_NUMBER"]
 
 STREET_WORDS = frozenset("""street road lane avenue close drive way crescent place terrace grove gardens walk row
 hill view square mews rise approach court parade park green vale wynd heights boulevard croft fold garth gate
 crossing end side bank brow lea meadow meadows drove chase yard wharf quay""".split())
 # Streets that are too often something else without a house number ("Park", "Court", "Hill", ...).
-_NEEDS_NUMBER = frozenset("court park hill view green end side bank gate way row walk yard".split())
+NEEDS_NUMBER = frozenset("court park hill view green end side bank gate way row walk yard".split())
 # Street words clear enough to trust in lower case after a house number ("27 bell grave road").
 _PLAIN_STREET = frozenset("street road lane avenue drive crescent terrace grove gardens mews approach square".split())
 _WELSH_PREFIX = frozenset({"heol", "ffordd", "stryd", "lon", "rhodfa"})
@@ -70,7 +70,7 @@ class AddressRecogniser(Recogniser):
                 elif f >= 1 and toks[f - 1].lower in _FLAT_WORDS:
                     start = toks[f - 1].start
             if not numbered:
-                if t.lower in _NEEDS_NUMBER or a.is_protected(toks[i].start, end):
+                if t.lower in NEEDS_NUMBER or a.is_protected(toks[i].start, end):
                     continue
             out.append(self.entity(a, start, end, 0.9 if numbered else 0.6,
                                    "ADDRESS:" + a.text[toks[i].start:end].lower()))

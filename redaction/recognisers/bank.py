@@ -9,7 +9,9 @@ __all__ = ["BankRecogniser"]
 class BankRecogniser(PatternRecogniser):
     name = "bank"
     type = "BANK"
-    patterns = ()   # six or eight bare digits are too common to redact without a cue
+    # Six or eight bare digits are too common to redact without a cue, but Whisper sometimes fuses
+    # the cue into the number ("Sorko204577" for "sort code 20 45 77").
+    patterns = ((r"(?<![A-Z0-9])[A-Z]{4,}\d{6}(?:\d{2})?(?![A-Z0-9])", 0.55),)
     cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
             "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
             # Whisper often mishears "sort" ("sore code", "SOAR code"); digits after "code" are bank details

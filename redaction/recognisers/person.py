@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from redaction.analysis import Analysis, PhraseIndex
+from redaction.analysis import Analysis, PhraseIndex, is_common_word
 from redaction.model import Entity
-from redaction.recognisers.address import STREET_WORDS
+from redaction.recognisers.address import NEEDS_NUMBER, STREET_WORDS
 from redaction.recognisers.base import Recogniser
 from redaction.spoken import Token
 
@@ -47,6 +47,13 @@ these those there here he's she's they're we're it's and but so or then when if 
 after before while because since also today tomorrow yesterday next last actions action next appointment
 office home video telephone phone no yes not nothing none risk risks issues concern concerns mr mrs ms miss dr doctor
 sir madam please thanks thank ok okay well um uh oh summary check review intervention set task""".split())
+# What the person a note is about does, said right after their name at the start of a clause.
+_SUBJECT_VERBS = frozenset("""attended arrived came comes will was is has had said says told tells agreed reported
+missed failed called rang phoned texted emailed brought completed did does admitted disclosed explained wants needs
+asked seemed seems appeared appears looked presented engaged continues remains lives lived moved started finished
+should must can could would may might spoke confirmed denied accepted refused declined went left returned
+stayed answered understands understood knows""".split())
+_CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
 
@@ -126,6 +133,10 @@ class PersonRecogniser(Recogniser):
             if (prev == "," and k >= 3 and toks[k - 3].lower in _DETERMINERS and toks[k - 2].kind == "word"
                     and j < n and toks[j].raw in (",", ".")):
                 out.append((k, j, 0.7))
+            # ". Darnell will bring ...", "and Ellie will keep ..." (a word no dictionary knows)
+            elif ((k == 0 or prev.lower() in _CLAUSE_START) and j < n and toks[j].lower in _SUBJECT_VERBS
+                  and not any(is_common_word(strip_possessive(x.raw)) for x in toks[k:j])):
+                out.append((k, j, 0.65))
             # "Actions, Name to <verb>" / ". Name to <verb>"
             elif (prev in (",", ".", ":", ";") and j + 1 < n and toks[j].lower == "to"
                   and toks[j + 1].kind == "word" and toks[j + 1].raw.islower()):
@@ -137,7 +148,8 @@ class PersonRecogniser(Recogniser):
         toks = a.tokens
         cands = [c for c in self._from_spacy(a) + self._from_cues(a) + self._from_shape(a)
                  if not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
-                 and toks[c[1] - 1].lower not in STREET_WORDS]   # "Linda Avenue" is an address
+                 and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
+                          and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
         # already; here the name itself must not be an allow-listed word).
         names: list[tuple[str, ...]] = []

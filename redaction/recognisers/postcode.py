@@ -22,7 +22,9 @@ class PostcodeRecogniser(PatternRecogniser):
     type = "POSTCODE"
     patterns = ((r"(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]?\d[ABD-HJLNP-UW-Z]{2}(?![A-Z0-9])", 0.75),
                 # Whisper's "LS849": an outward code followed by a garbled inward part.
-                (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?\d[A-Z]?(?![A-Z0-9])", 0.35))
+                (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?\d[A-Z]?(?![A-Z0-9])", 0.35),
+                # the outward code alone ("Leeds LS9"), only kept when an address is near
+                (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?(?![A-Z0-9])", 0.3))
     cues = {"postcode": 0.95, "post code": 0.95}
     # A postcode follows the street and the town: "... Harehills Lane, Leeds, LS849".
     context = tuple(STREET_WORDS) + ("lives at", "living at", "address", "moved to", "staying at")

@@ -1,0 +1,41 @@
+"""A long number said after "number" whose own cue Whisper misheard ("BNC number 2019-045-6789",
+"his and I number ..."): an identifier of the person all the same. Typed by its shape (11 digits
+from 0: PHONE; 10: NHS_NUMBER; 6 or 8: BANK; otherwise CASE_REF, a reference of the case)."""
+from __future__ import annotations
+
+from redaction.analysis import Analysis
+from redaction.model import Entity
+from redaction.recognisers.base import PatternRecogniser
+from redaction.spoken import run_from
+
+__all__ = ["ReferenceNumberRecogniser", "type_by_shape"]
+
+
+def type_by_shape(dense: str) -> str:
+    digits = "".join(c for c in dense if c.isdigit())
+    if len(digits) == 11 and digits.startswith("0"):
+        return "PHONE"
+    if len(digits) == 10:
+        return "NHS_NUMBER"
+    if len(digits) in (6, 8) and len(digits) == len(dense):
+        return "BANK"
+    return "CASE_REF"
+
+
+class ReferenceNumberRecogniser(PatternRecogniser):
+    name = "reference_number"
+    type = "CASE_REF"
+    cues = {"number": 0.55, "number is": 0.6, "reference": 0.55, "id": 0.5}
+    min_digits = 6
+
+    def find(self, a: Analysis) -> list[Entity]:
+        out = []
+        for j, score in self.cue_hits(a):
+            run = run_from(a.tokens, j, max_gap=2)
+            if run is None or not self.accept_cued(run.dense):
+                continue
+            start, end = run.span(0, len(run.dense))
+            e = self.entity(a, start, end, score, f"CASE_REF:{run.dense}")
+            e.type = type_by_shape(run.dense)
+            out.append(e)
+        return out
