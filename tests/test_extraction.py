@@ -230,3 +230,14 @@ def test_empty_and_huge_text():
         extract("word " * (MAX_CHARS // 5 + 1), dt.date(2026, 3, 9))
     with pytest.raises(ExtractionError):
         extract("text", "2026-03-09")
+
+
+@pytest.mark.shared
+def test_shared_samples_as_scripted(shared_samples):
+    from eval.extraction_eval import evaluate_texts
+
+    for item in shared_samples:
+        text = redacted(item)
+        check_evidence(text, extract(text, dt.date.fromisoformat(item["dictation_date"])))
+    result = evaluate_texts([(i, "clean", redacted(i)) for i in shared_samples], redact=False)
+    assert result["mean"] >= 0.9, result["fields"]
