@@ -41,7 +41,8 @@ def load_nlp():
     import spacy
 
     with _lock:
-        return spacy.load(MODEL)
+        # NER is not used: people are already placeholders, and agencies come from the lexicon.
+        return spacy.load(MODEL, exclude=["ner"])
 
 
 def _mask(text: str) -> str:
