@@ -205,7 +205,11 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
         t = tokens[j]
         if (t.raw in _STOP and not _digit_pause(tokens, j)) or t.raw.startswith("["):
             break
+        if t.raw in ("I", "A") and j + 1 < len(tokens) and tokens[j + 1].raw.islower():
+            break                      # the pronoun or article starting the next clause: "KLM, I am"
         if is_id_token(t):
+            if gap and not any(c.isdigit() for c in t.canon):
+                break                  # after misheard words only more digits continue the identifier
             picked.append(t)
             gap = 0
         elif picked and t.raw in _SEPARATORS:
