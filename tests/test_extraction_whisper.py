@@ -49,6 +49,24 @@ def test_fields_and_evidence_on_whisper_output(gold_transcript):
     assert appt.t0 > t.duration_s / 2      # said at the end of the dictation
 
 
+def test_evidence_on_redacted_text_maps_back_to_the_audio(gold_transcript):
+    redaction = pytest.importorskip("redaction")
+    if not hasattr(redaction, "redact"):
+        pytest.skip("redaction.redact is not built yet")
+    t = gold_transcript.transcript
+    red = redaction.redact(t.text)
+    assert "[PERSON_" in red.text
+    x = add_audio_times(extract(red.text, dt.date(2026, 3, 9)), t, red.to_original)
+    assert x.fields["next_appointment"].value == "2026-03-13T14:00"
+    assert any("[PERSON_" in a for a in x.fields["actions"].value)       # "[PERSON_1] to book ..."
+    for f in x.fields.values():
+        for ev in f.evidence:
+            assert red.text[ev.start:ev.end] == ev.text
+            spoken = t.text[red.to_original(ev.start):red.to_original(ev.end)]
+            words = [w.word.strip(".,;:!?") for w in t.words if w.start >= ev.t0 - 1e-6 and w.end <= ev.t1 + 1e-6]
+            assert words and words[0] in spoken and words[-1] in spoken, (ev.text, spoken, words)
+
+
 def test_evaluation_scores_the_whisper_transcript(gold_transcript):
     from eval.extraction_eval import evaluate_extraction, format_table
 

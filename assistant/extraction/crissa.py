@@ -1,7 +1,8 @@
 """CRISSA layout: each of the officer's sentences, unchanged and exactly once, under Check-in, Review,
 Intervention, Summary, Set task or Appointment. The tool writes no sentence; it only places them.
 
-Placement, first rule that applies: the next-appointment sentence -> Appointment; a sentence in the
+Placement, first rule that applies: the next-appointment sentence (and a short fragment right after it,
+"By video.") -> Appointment; a sentence in the
 "Actions:" list or holding an action -> Set task; the opening sentence and any attendance or greeting
 before the review starts -> Check-in; what the officer did in the session (discussed, referred,
 challenged, gave) -> Intervention; the officer's judgement (concern, risk, overall) -> Summary; the
@@ -47,11 +48,14 @@ def crissa_layout(p: Parsed, r: Regions, actions: Field) -> dict[str, list[Sente
     layout: dict[str, list[Sentence]] = {k: [] for k in SECTIONS}
     action_starts = [e.start for e in actions.evidence]
     reviewing = False
+    after_appointment = False
     for i, s in enumerate(sentences(p)):
         holds = lambda a, b=None: a is not None and s.start <= a < s.end  # noqa: E731
         marker = r.actions_marker[0] if r.actions_marker else None
         if r.appointment_cue and holds(r.appointment_cue[0]) and not holds(marker):
             section = "appointment"
+        elif after_appointment and len(s.text.split()) <= 4:
+            section = "appointment"      # a trailing "By video." belongs with the appointment
         elif holds(marker) or (r.actions and r.actions[0] <= s.start < r.actions[1]) \
                 or any(holds(a) for a in action_starts):
             section = "set_task"
@@ -65,5 +69,6 @@ def crissa_layout(p: Parsed, r: Regions, actions: Field) -> dict[str, list[Sente
             section = "review"
         if section not in ("check_in",):
             reviewing = True
+        after_appointment = section == "appointment"
         layout[section].append(s)
     return layout

@@ -16,7 +16,7 @@ def add_audio_times(extraction: Extraction, transcript, to_original: Callable[[i
     conv = to_original or (lambda i: i)
     for f in extraction.fields.values():
         for ev in f.evidence:
-            start, end = conv(ev.start), conv(max(ev.end - 1, ev.start)) + 1
+            start, end = conv(ev.start), conv(ev.end)
             times = transcript.time_of_span(start, end)
             if times:
                 ev.t0, ev.t1 = times
