@@ -221,8 +221,7 @@ def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone
     assert "Daniel" not in page.locator("#transcript").inner_text()
     (nid,) = [n["id"] for n in server.store().list_notes(officer="kwong")]
 
-    kb = page.keyboard
-    kb.press("Escape")  # leave whatever box has focus; from here on, keys only
+    kb = page.keyboard  # from here on, keys only
     kb.press("n"), kb.press("n"), kb.press("p")
     assert page.locator("#field-contact_type.cn-kbd-current").count() == 1
     kb.press("p")

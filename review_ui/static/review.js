@@ -5,7 +5,13 @@
   "use strict";
   if (window.__casenoteReview) return;
   window.__casenoteReview = true;
-  var current = 0;
+  var current = -1;  // -1: no field chosen yet for this note; the first key starts at the first unreviewed one
+
+  function firstUnreviewed() {
+    var all = fields();
+    for (var i = 0; i < all.length; i++) if (all[i].querySelector(".cn-state-to-review")) return i;
+    return 0;
+  }
 
   // Gradio nests two elements with a group's elem_id; keep the outer one of each field.
   function fields() {
@@ -53,6 +59,14 @@
     if (p && p.catch) p.catch(function () {});
   });
 
+  // A newly opened note starts again at its first unreviewed field.
+  function resetOnOpen(ev) {
+    var t = ev.target.closest && ev.target.closest("#open-note, #login-submit, #process-dictation, #login-password");
+    if (t && (ev.type === "click" || ev.key === "Enter")) current = -1;
+  }
+  document.addEventListener("click", resetOnOpen, true);
+  document.addEventListener("keydown", resetOnOpen, true);
+
   document.addEventListener("focusin", function (ev) {
     var f = fieldOf(ev.target);
     if (!f) return;
@@ -62,7 +76,8 @@
 
   document.addEventListener("keydown", function (ev) {
     var tag = (ev.target.tagName || "").toLowerCase();
-    var typing = tag === "input" || tag === "textarea" || tag === "select" || ev.target.isContentEditable;
+    var typing = (tag === "input" || tag === "textarea" || tag === "select" || ev.target.isContentEditable) &&
+      visible(ev.target);  // a box hidden since (the sign-in form) keeps focus but takes no typing
     var editor = fieldOf(ev.target);
     if (typing) {
       if (!editor) {
@@ -82,6 +97,7 @@
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var all = fields();
     if (!all.length) return;
+    if (current < 0 && "npaes".indexOf(ev.key) >= 0) current = firstUnreviewed();
     var el;
     switch (ev.key) {
       case "n": current += 1; mark(); break;
