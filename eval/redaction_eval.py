@@ -128,6 +128,7 @@ def evaluate_redaction(gold_transcripts: list[GoldTranscript], redactor: Callabl
     default Casenote's ``redact``) over Whisper transcripts of gold dictations."""
     redactor = redactor or casenote_redactor()
     present, leaked = Counter(), Counter()
+    voice_present, voice_leaked = Counter(), Counter()
     kept_present = kept = 0
     leaks, lost = [], []
     for g in gold_transcripts:
@@ -138,8 +139,10 @@ def evaluate_redaction(gold_transcripts: list[GoldTranscript], redactor: Callabl
             if not item_present(pii, text):
                 continue
             present[pii["type"]] += 1
+            voice_present[g.voice] += 1
             if item_leaked(pii, text, red):
                 leaked[pii["type"]] += 1
+                voice_leaked[g.voice] += 1
                 leaks.append({"id": g.item["id"], "voice": g.voice, "type": pii["type"],
                               "test": {k: v for k, v in pii.items() if k != "type"}})
         for phrase in g.item.get("must_keep", []):
@@ -158,6 +161,9 @@ def evaluate_redaction(gold_transcripts: list[GoldTranscript], redactor: Callabl
         "leak_rate": round(total_l / total_p, 4) if total_p else None,
         "items_present": total_p, "items_leaked": total_l,
         "per_type": per_type,
+        "per_voice": {v: {"present": voice_present[v], "leaked": voice_leaked[v],
+                          "leak_rate": round(voice_leaked[v] / voice_present[v], 4)}
+                      for v in sorted(voice_present)},
         "must_keep": {"present": kept_present, "kept": kept,
                       "retention": round(kept / kept_present, 4) if kept_present else None},
         "leaks": leaks, "lost": lost,
