@@ -1,6 +1,6 @@
 """Redaction speed and memory against text size: is ``redact`` linear up to 1 MB?
 
-Builds notes of growing size from the project's own gold dictations (every identifier type, many
+Times one dictation (the pipeline's case), then builds notes of growing size from the project's own gold dictations (every identifier type, many
 names), redacts each once, and prints seconds, characters per second, seconds per MB (flat when
 linear) and peak memory. Run:
 
@@ -45,6 +45,15 @@ def main() -> None:
     load_nlp()
     redact("warm up with Daniel Price on 07700 900461")
     print(f"model load + warm-up: {time.perf_counter() - t0:.1f} s")
+    items = json.loads((ROOT / "eval" / "gold" / "redaction_dictations.json").read_text())
+    times = []
+    for i in items:
+        t = time.perf_counter()
+        redact(i["spoken"])
+        times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"one dictation ({len(items)} gold dictations, ~{sum(len(i['spoken']) for i in items) // len(items)} chars): "
+          f"median {1000 * times[len(times) // 2]:.0f} ms, max {1000 * times[-1]:.0f} ms")
     print(f"{'size KB':>8} {'seconds':>9} {'chars/s':>10} {'s per MB':>9} {'entities':>9} {'peak MB (py)':>13}")
     kb = args.start_kb
     while kb <= args.max_kb:
