@@ -180,6 +180,12 @@ class NotesMixin:
             if "start" not in e and "r_start" in e:
                 e["start"], e["end"] = offsets.to_original(e["r_start"], old), offsets.to_original(e["r_end"], old)
             wanted.append({k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e})
+        if user != n["officer"]:
+            # A reviewer may add a missed redaction but never undo one: undoing would put the
+            # original value into the text that reviewer reads.
+            kept = {(e["start"], e["end"]) for e in wanted}
+            if any((e["start"], e["end"]) not in kept for e in old):
+                raise PermissionDenied("only the note's own officer can undo a redaction; a reviewer can add one")
         try:
             text, new = offsets.render(original, wanted)
         except (ValueError, KeyError) as err:
@@ -217,8 +223,11 @@ class NotesMixin:
             raise InvalidValue(f"the corrected transcript is over {MAX_TEXT_CHARS} characters")
         before = n["corrected_text"] if n["corrected_text"] is not None else n["redacted_text"]
         key = self._key(n["recording_id"])
+        originals = unseal(key, n["originals_sealed"])
+        text, originals = _redact_correction(text, originals)
         with self._tx():
-            self.conn.execute("UPDATE notes SET corrected_text=?, updated_at=? WHERE id=?", (text, now_iso(), note_id))
+            self.conn.execute("UPDATE notes SET corrected_text=?, originals_sealed=?, updated_at=? WHERE id=?",
+                              (text, seal(key, originals), now_iso(), note_id))
             self.conn.execute("INSERT INTO transcript_edits (note_id, before, after, by, at) VALUES (?,?,?,?,?)",
                               (note_id, n["redacted_text"], text, user, now_iso()))
             self._audit(user, "transcript.correct", note_id=note_id, consent_id=n["consent_id"],
@@ -319,3 +328,40 @@ class NotesMixin:
 def _csv_safe(value: str) -> str:
     """Stop a spreadsheet from running a value as a formula (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _redact_correction(text: str, originals: dict) -> tuple[str, dict]:
+    """Redact an officer's typed correction before it is stored.
+
+    The note's own original values are always redacted (and keep their placeholders, so
+    ``[PERSON_1]`` stays the same person); anything new the redactor finds gets the next free
+    number for its type. Returns the redacted text and the originals extended with new values.
+    """
+    import re
+    from dataclasses import replace
+
+    from redaction import CaseIdentifiers, apply_entities, redact
+
+    found = redact(text, known=CaseIdentifiers(other=[v for v in originals.values() if v]))
+    by_value = {str(v).lower(): ph for ph, v in originals.items()}
+    top: dict[str, int] = {}
+    for ph in list(originals) + re.findall(r"\[[A-Z_]+_\d+\]", text):
+        m = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", ph)
+        if m:
+            top[m.group(1)] = max(top.get(m.group(1), 0), int(m.group(2)))
+    # The redactor already groups partial forms ("John's" with "John Smith") under one placeholder
+    # of its own; map each of its groups to the note's placeholder for any member's value.
+    group: dict[str, str] = {}
+    for e in found.entities:
+        ph = by_value.get(e.text.lower())
+        if ph and ph.startswith(f"[{e.type}_"):
+            group.setdefault(e.placeholder, ph)
+    ents, originals = [], dict(originals)
+    for e in found.entities:
+        ph = group.get(e.placeholder)
+        if not ph:
+            top[e.type] = top.get(e.type, 0) + 1
+            ph = group[e.placeholder] = f"[{e.type}_{top[e.type]}]"
+            originals[ph] = e.text
+        ents.append(replace(e, placeholder=ph))
+    return apply_entities(text, ents).text, originals
