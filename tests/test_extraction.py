@@ -19,7 +19,7 @@ from assistant.extraction.nlp import MAX_CHARS
 GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
 # Words a code's evidence may hold beyond its lexicon (two-word cues and part-of-speech patterns).
 EXTRA_CUES = {"substance_relapse": DRUG_WORDS + ["again", "using", "drinking"], "victim_contact": ["victim"],
-              "child_safeguarding": ["welfare", "safety"], "employment_education": ["work"], "finance": ["benefits"]}
+              "child_safeguarding": ["welfare", "safety"], "domestic_abuse": ["partner", "wife", "husband"], "employment_education": ["work"], "finance": ["benefits"]}
 
 
 def redacted(item: dict) -> str:
@@ -143,6 +143,9 @@ def test_negation_and_hedging():
     x = extract("He admitted using heroin at the weekend. He has had contact with the victim by text. "
                 "I am concerned about domestic abuse.", d)
     assert x.fields["risk_flags"].value == ["substance_relapse", "victim_contact", "domestic_abuse"]
+    x = extract("Her ex partner has been following her and she is frightened. Her partner is not violent.", d)
+    assert x.fields["risk_flags"].value == ["domestic_abuse"]
+    assert x.fields["risk_flags"].evidence[0].text == "ex partner has been following her and she is frightened"
     x = extract("He missed his curfew twice, which may be a breach.", d)
     assert x.fields["risk_flags"].value == ["licence_breach"] and "hedged" in x.fields["risk_flags"].reason
     x = extract("We did not discuss his housing today.", d)

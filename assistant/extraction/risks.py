@@ -25,6 +25,9 @@ _NONE_SAID = re.compile(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?
                         re.IGNORECASE)
 _CHILD = {"son", "daughter", "child", "children", "baby", "kids", "toddler", "grandchild"}
 _CONCERN = {"concerned", "worried", "concern", "concerns", "worry", "worries"}
+_PARTNER = {"partner", "ex", "girlfriend", "boyfriend", "wife", "husband", "ex-partner", "spouse"}
+_HARM = ("threat", "frighten", "scared", "afraid", "hit", "assault", "punch", "push", "strangl", "choke", "control",
+         "abus", "violen", "harass", "stalk", "intimidat", "bruis")
 _CONTACT = {"contact", "contacted", "contacting", "message", "messaged", "messages", "text", "texted", "called",
             "phoned", "approached", "visited", "wrote", "letter", "turned", "went"}
 
@@ -47,7 +50,8 @@ def _matchers():
 
 
 def _extra_hits(p: Parsed) -> list[tuple[str, int, int]]:
-    """Cues that need two words in one sentence: victim + contact, concern + a child's welfare."""
+    """Cues that need two words in one sentence: victim + contact, concern + a child's welfare, a partner +
+    harm."""
     out = []
     lower = [t.lower_ for t in p.doc]
     has_child = any(w in _CHILD for w in lower)
@@ -59,6 +63,12 @@ def _extra_hits(p: Parsed) -> list[tuple[str, int, int]]:
         if victim is not None and contact is not None:
             a, b = sorted([victim, contact])
             out.append(("victim_contact", a, b + 1))
+        # A partner and harm in one sentence: "her ex partner ... threatening messages ... frightened".
+        partner = at(lambda k, w: w in _PARTNER)
+        harm = at(lambda k, w: w.startswith(_HARM))
+        if partner is not None and harm is not None:
+            a, b = sorted([partner, harm])
+            out.append(("domestic_abuse", a, b + 1))
         if has_child:
             concern = at(lambda k, w: w in _CONCERN)
             welfare = at(lambda k, w: w in ("welfare", "safety") and
