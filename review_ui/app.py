@@ -18,7 +18,8 @@ from assistant.audio import AudioError
 from review_ui import render
 from review_ui.access import AccessDenied, AudioLinks, may_review, open_note, visible_notes
 from review_ui.auth import AuthError, SessionRegistry, User
-from review_ui.fields import FIELD_LABELS, FIELD_NAMES, EditError, is_reviewed, parse_edit, value_to_text
+from review_ui.fields import (ENTITY_TYPES, FIELD_LABELS, FIELD_NAMES, EditError, edit_hint, edit_lines, is_reviewed,
+                              parse_edit, value_to_text)
 
 __all__ = ["ServerContext", "build_app", "AUDIO_ROUTE"]
 
@@ -118,8 +119,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                                                                 elem_classes=["cn-edit"])
                                     with gr.Column(visible=False, elem_classes=["cn-editor"]) as edit_groups[name]:
                                         edit_boxes[name] = gr.Textbox(
-                                            label=f"{FIELD_LABELS[name]} ({_hint(name)})", lines=_lines(name),
-                                            max_lines=None if _lines(name) > 1 else 1,
+                                            label=f"{FIELD_LABELS[name]} ({edit_hint(name)})", lines=edit_lines(name),
+                                            max_lines=None if edit_lines(name) > 1 else 1,
                                             elem_id=f"edit-box-{name}")
                                         with gr.Row():
                                             edit_saves[name] = gr.Button("Save edit", size="sm", variant="primary",
@@ -194,7 +195,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             else:
                 hint = "Still to review: " + ", ".join(missing) + "."
             return ([render.progress_html(note), gr.update(visible=True), audio_html, render.transcript_html(note),
-                     _redactions_html(chips), gr.update(choices=undo_choices, value=None,
+                     render.redactions_html(chips), gr.update(choices=undo_choices, value=None,
                                                         interactive=editable and user.role == "officer"),
                      render.crissa_html(note.get("crissa"))]
                     + [render.field_card_html(note, n) for n in FIELD_NAMES]
@@ -237,8 +238,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             store = ctx.store()
             who = (f'<div class="cn-who">Signed in as <b>{html.escape(user.name)}</b> '
                    f'<span class="cn-role">{html.escape(user.role)}</span></div>')
-            choices = [(_note_label(n), n["id"]) for n in visible_notes(store, user)]
-            figs = _figures_html(store) if user.role == "evaluator" else ""
+            choices = [(render.note_label(n), n["id"]) for n in visible_notes(store, user)]
+            figs = render.figures_html(store) if user.role == "evaluator" else ""
             return (gr.update(visible=user.role != "evaluator"), gr.update(visible=user.role == "officer"),
                     gr.update(visible=user.role == "evaluator"), who,
                     gr.update(choices=choices, value=choices[0][1] if choices else None), figs,
@@ -385,7 +386,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 raise EditError("Record or import a dictation first.")
             from review_ui.dictate import process_upload
             nid = process_upload(ctx.store(), user.name, path, keep, (date or "").strip() or None, progress)
-            choices = [(_note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
+            choices = [(render.note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
             return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
                      f"Processed: note {nid} is ready for review."] + note_updates(user, nid, tok))
         on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
@@ -395,25 +396,11 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             user = current_user(tok)
             if user.role != "evaluator":
                 raise AccessDenied("Figures are for evaluators.")
-            return _figures_html(ctx.store())
+            return render.figures_html(ctx.store())
         on(refresh_figures.click, do_figures, [token], [figures])
 
     app.casenote_context = ctx
     return app
-
-
-ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "NI_NUMBER", "NHS_NUMBER",
-                "CASE_REF", "PRISON_NUMBER", "PNC_ID", "VEHICLE_REG", "BANK")
-
-
-def _hint(name: str) -> str:
-    return {"contact_date": "YYYY-MM-DD", "next_appointment": "YYYY-MM-DDTHH:MM or empty",
-            "contact_type": "office, home_visit, telephone or video",
-            "attendance": "attended, late or failed_to_attend"}.get(name, "one per line")
-
-
-def _lines(name: str) -> int:
-    return 4 if name in ("needs_discussed", "risk_flags", "referrals", "actions") else 1
 
 
 def _find_all(body: str, text: str) -> list[int]:
@@ -426,42 +413,3 @@ def _find_all(body: str, text: str) -> list[int]:
 
 def _entities(note: dict) -> list[dict]:
     return [e for e in note.get("entities") or [] if isinstance(e, dict) and e.get("placeholder")]
-
-
-def _redactions_html(entities: list[dict]) -> str:
-    if not entities:
-        return '<p class="cn-empty">Nothing was redacted.</p>'
-    seen, rows = set(), []
-    for e in entities:
-        if e["placeholder"] in seen:
-            continue
-        seen.add(e["placeholder"])
-        rows.append(f'<li><span class="cn-chip" data-type="{html.escape(e["type"])}">{html.escape(e["placeholder"])}'
-                    f'</span> {html.escape(e["type"].replace("_", " ").lower())}</li>')
-    return '<ul class="cn-redactions">' + "".join(rows) + "</ul>"
-
-
-def _note_label(n: dict) -> str:
-    status = "saved" if n.get("status") == "approved" else "to review"
-    return f"{n.get('contact_date', '')} · {n.get('officer', '')} · {status} · {n['id'][:8]}"
-
-
-def _figures_html(store) -> str:
-    """Aggregates only: counts and per-field edit rates, no note, text or name of a person."""
-    notes = store.list_notes()
-    stats = store.edit_statistics() or {}
-    by_status: dict[str, int] = {}
-    for n in notes:
-        by_status[n.get("status", "?")] = by_status.get(n.get("status", "?"), 0) + 1
-    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{v}</td></tr>" for k, v in sorted(by_status.items()))
-    frows = ""
-    for name in FIELD_NAMES:
-        c = (stats.get("fields") or {}).get(name) or {}
-        reviewed, edited = int(c.get("reviewed", 0)), int(c.get("edited", 0))
-        rate = f"{edited / reviewed:.0%}" if reviewed else "–"
-        frows += (f"<tr><td>{html.escape(FIELD_LABELS[name])}</td><td>{reviewed}</td><td>{edited}</td>"
-                  f"<td>{rate}</td></tr>")
-    return (f'<div class="cn-figures"><h3>Notes</h3><table><tr><th>status</th><th>notes</th></tr>{rows}'
-            f'<tr><td><b>total</b></td><td><b>{len(notes)}</b></td></tr></table>'
-            f'<h3>Reviews by field</h3><table><tr><th>field</th><th>reviewed</th><th>edited</th><th>edit rate</th></tr>{frows}'
-            f'</table></div>')

@@ -10,7 +10,8 @@ import datetime as dt
 
 __all__ = [
     "FIELD_NAMES", "FIELD_LABELS", "LIST_FIELDS", "CONTACT_TYPES", "ATTENDANCE", "NEED_CODES",
-    "RISK_CODES", "EditError", "value_to_text", "parse_edit", "is_reviewed",
+    "RISK_CODES", "ENTITY_TYPES", "EditError", "value_to_text", "parse_edit", "is_reviewed", "edit_hint",
+    "edit_lines",
 ]
 
 FIELD_NAMES = ("contact_date", "contact_type", "attendance", "needs_discussed", "risk_flags",
@@ -27,6 +28,9 @@ NEED_CODES = ("accommodation", "employment_education", "finance", "relationships
               "drugs", "alcohol", "emotional_wellbeing", "thinking_behaviour", "attitudes")
 RISK_CODES = ("domestic_abuse", "child_safeguarding", "self_harm_suicide", "weapons", "victim_contact",
               "licence_breach", "substance_relapse", "further_offending")
+# Personal data types a reviewer can mark (../shared/spec/fields.md).
+ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "NI_NUMBER", "NHS_NUMBER",
+                "CASE_REF", "PRISON_NUMBER", "PNC_ID", "VEHICLE_REG", "BANK")
 _CHOICES = {"contact_type": CONTACT_TYPES, "attendance": ATTENDANCE,
             "needs_discussed": NEED_CODES, "risk_flags": RISK_CODES}
 _MAX_ITEM = 500
@@ -89,3 +93,15 @@ def is_reviewed(field: dict) -> bool:
     """A field counts as reviewed once it was accepted or edited (the store's review record)."""
     review = field.get("review") if isinstance(field, dict) else None
     return bool(review) and review.get("action") in ("accept", "edit")
+
+
+def edit_hint(name: str) -> str:
+    """What to type in the edit box of field ``name``."""
+    return {"contact_date": "YYYY-MM-DD", "next_appointment": "YYYY-MM-DDTHH:MM or empty",
+            "contact_type": "office, home_visit, telephone or video",
+            "attendance": "attended, late or failed_to_attend"}.get(name, "one per line")
+
+
+def edit_lines(name: str) -> int:
+    """Height of the edit box: lists take one item a line."""
+    return 4 if name in ("needs_discussed", "risk_flags", "referrals", "actions") else 1

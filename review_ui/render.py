@@ -14,7 +14,8 @@ from html import escape
 from review_ui.fields import FIELD_LABELS, FIELD_NAMES, is_reviewed, value_to_text
 
 __all__ = ["LOW_CONFIDENCE", "PLACEHOLDER_RE", "transcript_html", "field_card_html", "crissa_html",
-           "audio_html", "progress_html", "evidence_time", "notice_html"]
+           "audio_html", "progress_html", "evidence_time", "notice_html", "redactions_html", "note_label",
+           "figures_html"]
 
 # Whisper word probability below which a word is highlighted for a closer listen. tiny.en gives
 # most clearly spoken words > 0.8; misheard names and numbers tend to fall under 0.5.
@@ -149,3 +150,42 @@ def progress_html(note: dict) -> str:
 def notice_html(message: str) -> str:
     """The line under the progress bar that says why a request was refused (empty when all is well)."""
     return f'<div class="cn-notice" role="alert">{_e(message)}</div>' if message else ""
+
+
+def redactions_html(entities: list[dict]) -> str:
+    if not entities:
+        return '<p class="cn-empty">Nothing was redacted.</p>'
+    seen, rows = set(), []
+    for e in entities:
+        if e["placeholder"] in seen:
+            continue
+        seen.add(e["placeholder"])
+        rows.append(f'<li><span class="cn-chip" data-type="{_e(e["type"])}">{_e(e["placeholder"])}'
+                    f'</span> {_e(e["type"].replace("_", " ").lower())}</li>')
+    return '<ul class="cn-redactions">' + "".join(rows) + "</ul>"
+
+
+def note_label(n: dict) -> str:
+    status = "saved" if n.get("status") == "approved" else "to review"
+    return f"{n.get('contact_date', '')} · {n.get('officer', '')} · {status} · {n['id'][:8]}"
+
+
+def figures_html(store) -> str:
+    """Aggregates only: counts and per-field edit rates, no note, text or name of a person."""
+    notes = store.list_notes()
+    stats = store.edit_statistics() or {}
+    by_status: dict[str, int] = {}
+    for n in notes:
+        by_status[n.get("status", "?")] = by_status.get(n.get("status", "?"), 0) + 1
+    rows = "".join(f"<tr><td>{_e(str(k))}</td><td>{v}</td></tr>" for k, v in sorted(by_status.items()))
+    frows = ""
+    for name in FIELD_NAMES:
+        c = (stats.get("fields") or {}).get(name) or {}
+        reviewed, edited = int(c.get("reviewed", 0)), int(c.get("edited", 0))
+        rate = f"{edited / reviewed:.0%}" if reviewed else "–"
+        frows += (f"<tr><td>{_e(FIELD_LABELS[name])}</td><td>{reviewed}</td><td>{edited}</td>"
+                  f"<td>{rate}</td></tr>")
+    return (f'<div class="cn-figures"><h3>Notes</h3><table><tr><th>status</th><th>notes</th></tr>{rows}'
+            f'<tr><td><b>total</b></td><td><b>{len(notes)}</b></td></tr></table>'
+            f'<h3>Reviews by field</h3><table><tr><th>field</th><th>reviewed</th><th>edited</th><th>edit rate</th></tr>{frows}'
+            f'</table></div>')
