@@ -117,13 +117,14 @@ class PersonRecogniser(Recogniser):
 
     def _from_shape(self, a: Analysis) -> list[tuple[int, int, float]]:
         """Shapes of dictated notes that hold a name even when Whisper misheard the cue word:
-        apposition after a noun ("the sun, Mason," for "her son, Mason,") and the person an action
-        is for ("Actions, Hamza to visit ...", ". Gabriela to call ...")."""
+        apposition after a noun ("the sun, Mason," for "her son, Mason,"), a clause's subject that no
+        dictionary knows ("Darnell will bring ..."), and the person an action is for ("Actions, Hamza
+        to visit ...")."""
         toks, out = a.tokens, []
         n = len(toks)
         for k in range(n):
             t = toks[k]
-            if not _name_token(t) or a.allow.words.__contains__(strip_possessive(t.raw).lower()):
+            if not _name_token(t) or strip_possessive(t.raw).lower() in a.allow.words:
                 continue
             j = k + 1
             while j < n and _name_token(toks[j]) and j - k < 3:
