@@ -102,12 +102,14 @@ def _plots(configs: list[dict], out: Path) -> list[tuple[Path, str]]:
     made.append((p, "WER by model and beam size"))
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    for c in configs:
+    for i, c in enumerate(configs):
         if c["rtf"] is None:
             continue
         ax.errorbar([c["rtf"]], [100 * c["wer"]], capsize=4, fmt="o",
                     yerr=[[100 * (c["wer"] - c["ci95"][0])], [100 * (c["ci95"][1] - c["wer"])]])
-        ax.annotate(c["label"], (c["rtf"], 100 * c["wer"]), textcoords="offset points", xytext=(6, 6))
+        # Labels alternate above and below: configurations often sit close together.
+        ax.annotate(c["label"], (c["rtf"], 100 * c["wer"]), textcoords="offset points",
+                    xytext=(6, 6 if i % 2 == 0 else -14))
     ax.set_xlabel("real-time factor (decoding time / audio time; lower is faster)")
     ax.set_ylabel("WER (%)")
     ax.set_title("WER against speed")
