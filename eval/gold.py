@@ -46,7 +46,10 @@ def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: Tran
     for item in items:
         for voice in voices:
             audio = cached_synthesis(item["spoken"], voice, cache / "eval-speech")
-            key = hashlib.sha256(json.dumps([voice, item["spoken"], options.model, options.beam_size,
+            # Keyed by the audio's own bytes too, so a re-synthesised or damaged file is never
+            # answered with a transcript of another one.
+            audio_sha = hashlib.sha256(audio.read_bytes()).hexdigest()
+            key = hashlib.sha256(json.dumps([voice, item["spoken"], audio_sha, options.model, options.beam_size,
                                              options.vocabulary, options.vad]).encode()).hexdigest()[:20]
             tpath = cache / "eval-transcripts" / f"{key}.json"
             if tpath.exists():

@@ -5,7 +5,9 @@ makes itself.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import uuid
 import subprocess
 import wave
 from pathlib import Path
@@ -62,7 +64,12 @@ def cached_synthesis(text: str, voice: str, cache_dir: str | Path) -> Path:
     key = hashlib.sha256(f"{voice}\0{text}".encode()).hexdigest()[:16]
     out = Path(cache_dir) / f"{voice}-{key}.wav"
     if not out.exists():
-        tmp = out.with_suffix(".tmp.wav")
-        synthesise(text, tmp, voice)
-        tmp.replace(out)
+        # A per-process temporary name: two processes making the same file must not write into
+        # one another's half-written WAV (the rename is atomic, the last complete file wins).
+        tmp = out.with_name(f".{out.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.wav")
+        try:
+            synthesise(text, tmp, voice)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
     return out
