@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 os.environ["CASENOTE_HOME"] = tempfile.mkdtemp(prefix="casenote-ui-bench-")
 
 
@@ -35,7 +35,7 @@ def main():
     from review_ui.auth import hash_password, verify_password
     from review_ui.fields import FIELD_NAMES
     from review_ui.server import free_port
-    from test_review_ui import hostile_transcript, make_note
+    from tests.test_review_ui import hostile_transcript, make_note
 
     h = hash_password("benchmark-password")
     print(f"scrypt hash (N=2^15, r=8: 32 MiB):  {timed(lambda: hash_password('benchmark-password'), 5) * 1000:7.1f} ms")
