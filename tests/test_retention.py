@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 from assistant.store import Store
-from test_store import _make_note, _review_all   # same real-SQLite note builder as the store tests
+from tests.test_store import _make_note, _review_all   # same real-SQLite note builder as the store tests
 
 
 def run(*args):
