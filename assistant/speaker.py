@@ -32,11 +32,12 @@ __all__ = [
 
 # Cosine similarity below which a window is judged not to be the officer. Measured by
 # benchmarks/speaker_threshold.py on ../shared/data/real_speech (11 speakers enrolled on ~20 s each,
-# 1209 same-speaker and 18050 other-speaker 1.6 s windows): equal error rate 0.34% at 0.69; at 0.75
-# false accept 0.01%, false reject 2.8%. 0.75 rather than the EER point because, judged frame by frame
-# in 22 spliced dictations, 0.70 let up to a third of some other voices through (min 65% removed) while
-# 0.75 removed 99-100% of every one, at the cost of ~1 s of the officer's speech beside each cut.
-# The officer is told about every cut; another person's words in a note cannot be taken back as easily.
+# 1169 same-speaker and 17439 other-speaker 1.6 s windows): equal error rate 0.20% at 0.70; at 0.75
+# false accept 0.01%, false reject 2.4%. 0.75 rather than the EER point because, judged frame by frame
+# in 22 spliced dictations (officer / other speaker / officer), 0.70 let over half of one other voice
+# through (min 45% removed) while 0.75 removed 99-100% of every one, at the cost of ~1 s of the
+# officer's speech beside each cut (mean 10.9%, worst 30%). The officer is told about every cut;
+# another person's words in a note are the worse error.
 THRESHOLD = 0.75
 # resemblyzer's encoder was trained on 1.6 s partial utterances; shorter windows score less reliably.
 WINDOW_S = 1.6
