@@ -58,7 +58,15 @@ def test_evidence_on_redacted_text_maps_back_to_the_audio(gold_transcript):
     assert "[PERSON_" in red.text
     x = add_audio_times(extract(red.text, dt.date(2026, 3, 9)), t, red.to_original)
     assert x.fields["next_appointment"].value == "2026-03-13T14:00"
-    assert any("[PERSON_" in a for a in x.fields["actions"].value)       # "[PERSON_1] to book ..."
+    acts = x.fields["actions"].value
+    assert len(acts) == 2 and "alcohol service" in acts[-1], acts      # two actions were said
+    # The placeholder maps back through the redaction to the name's own words in the audio.
+    ph = red.text.index("[PERSON_1]")
+    o0, o1 = red.to_original(ph), red.to_original(ph + len("[PERSON_1]"))
+    assert t.text[o0:o1] == "Sam Taylor"
+    said = [w.word.strip(",.") for w in t.words if w.char_start >= o0 and w.char_end <= o1]
+    t0, t1 = t.time_of_span(o0, o1)
+    assert said == ["Sam", "Taylor"] and 0 < t0 < t1 < t.duration_s / 2
     for f in x.fields.values():
         for ev in f.evidence:
             assert red.text[ev.start:ev.end] == ev.text

@@ -47,7 +47,7 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
     starts: list[int] = []
     has_action_in_sent: dict[int, bool] = {}
     for v in doc[lo:hi]:
-        if v.tag_ != "VB" or v.pos_ not in ("VERB", "AUX"):
+        if (v.tag_ != "VB" or v.pos_ not in ("VERB", "AUX")) and not _tagged_as_noun_after_to(doc, v, lo):
             continue
         sent = v.sent.start
         j = _back(doc, v.i, lo)
@@ -86,6 +86,13 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
             starts.append(start)
             has_action_in_sent[sent] = True
     return starts
+
+
+def _tagged_as_noun_after_to(doc, v: Token, lo: int) -> bool:
+    """spaCy's small model tags verbs that double as nouns as nouns: "to book a", "to fax the",
+    "to text his". Between "to" and a determiner such a word is a verb all the same."""
+    return (v.pos_ == "NOUN" and v.i - 1 >= lo and doc[v.i - 1].lower_ == "to" and v.i + 1 < len(doc)
+            and doc[v.i + 1].tag_ in ("DT", "PRP$"))
 
 
 def _subject_before(doc, k: int, lo: int) -> int | None:
