@@ -64,7 +64,7 @@ def test_evidence_on_redacted_text_maps_back_to_the_audio(gold_transcript):
     ph = red.text.index("[PERSON_1]")
     o0, o1 = red.to_original(ph), red.to_original(ph + len("[PERSON_1]"))
     assert t.text[o0:o1] == "Sam Taylor"
-    said = [w.word.strip(",.") for w in t.words if w.char_start >= o0 and w.char_end <= o1]
+    said = [w.word.strip(",.") for w in t.words if o0 <= w.char_start < o1]
     t0, t1 = t.time_of_span(o0, o1)
     assert said == ["Sam", "Taylor"] and 0 < t0 < t1 < t.duration_s / 2
     for f in x.fields.values():
