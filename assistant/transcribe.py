@@ -86,7 +86,7 @@ class Transcript:
 class TranscribeOptions:
     model: str | None = None          # name (tiny.en, base) or a local CTranslate2 folder
     beam_size: int = 5
-    vocabulary: tuple[str, ...] | None = None   # None: the configured probation terms; () : none
+    vocabulary: tuple[str, ...] | None = None   # None: $CASENOTE_HOME/vocabulary.txt if any; () : none
     vad: bool = True
     compute_type: str | None = None   # default int8 on CPU, float16 on CUDA
 

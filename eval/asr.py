@@ -118,11 +118,12 @@ def _worker() -> None:
     """Child process: read a job on stdin, print one JSON line per event to stdout."""
     job = json.loads(sys.stdin.read())
     from assistant.transcribe import TranscribeOptions, load_model, transcribe
+    from assistant.vocabulary import DEFAULT_TERMS
 
     # Loaded (and timed) before the first utterance so that load time is not charged to it.
     _, info, load_s = load_model(job["model"])
     options = TranscribeOptions(model=job["model"], beam_size=job["beam"],
-                                vocabulary=None if job["vocabulary"] else ())
+                                vocabulary=tuple(DEFAULT_TERMS) if job["vocabulary"] else ())
     print(json.dumps({"event": "loaded", "load_s": round(load_s, 3), "model": info.name}), flush=True)
     for item in job["items"]:
         rec = {"event": "utterance", "id": item["id"]}

@@ -1,6 +1,6 @@
 """The whole pipeline on gold dictations, in one report: speech is synthesised on this device from
 each item's ``spoken`` text (``eval.gold.transcribe_gold``, cached), transcribed by the real model
-with the product's settings (domain vocabulary on), then scored for
+with the product's settings (no domain hotwords unless configured), then scored for
 
 - transcription: WER/CER against ``spoken`` (``eval.wer``), per voice;
 - redaction: leak rate and must-keep retention (``eval.redaction_eval``, reused, not re-implemented);
@@ -98,7 +98,7 @@ def _extraction_section(runs, voices) -> tuple[dict, dict]:
 def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny.en", beam: int = 5,
                         progress=None, gold_path: str = "") -> dict:
     """Synthesise, transcribe and score every gold item with every voice; the report's content."""
-    options = TranscribeOptions(model=model, beam_size=beam)   # product settings: vocabulary on
+    options = TranscribeOptions(model=model, beam_size=beam)   # product settings
     runs = transcribe_gold(items, voices, options, progress=progress)
     wer_section, wer = _wer_section(runs, voices)
     red_sections, red = _redaction_section(runs, voices)

@@ -15,11 +15,13 @@ __all__ = ["transcribe_command", "models_command"]
 @click.option("--beam", "beam_size", default=5, show_default=True, type=click.IntRange(1, 10),
               help="Beam size (1 = greedy).")
 @click.option("--vocabulary", "vocabulary", default=None, type=click.Path(exists=True, dir_okay=False),
-              help="File of domain terms, one a line (default: the built-in probation terms).")
-@click.option("--no-vocabulary", is_flag=True, help="Give Whisper no domain terms.")
+              help="File of domain terms to give Whisper as hotwords, one a line "
+                   "(default: $CASENOTE_HOME/vocabulary.txt if present, else none).")
+@click.option("--probation-terms", is_flag=True, help="Give Whisper the built-in probation terms as hotwords.")
+@click.option("--no-vocabulary", is_flag=True, help="Give Whisper no domain terms, even if configured.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @handle_errors
-def transcribe_command(audio, model, beam_size, vocabulary, no_vocabulary, as_json):
+def transcribe_command(audio, model, beam_size, vocabulary, probation_terms, no_vocabulary, as_json):
     """Transcribe AUDIO (WAV, FLAC, MP3, OGG, M4A) on this device.
 
     With --json prints text, language, duration_s, model, segments (start, end,
@@ -31,11 +33,17 @@ def transcribe_command(audio, model, beam_size, vocabulary, no_vocabulary, as_js
       casenote transcribe dictation.wav
       casenote transcribe ../shared/data/real_speech/audio/jfk/jfk.flac --json
       casenote transcribe dictation.wav --model base --beam 1 --json
+      casenote transcribe dictation.wav --probation-terms   # OASys, MAPPA, nDelius... as hotwords
     """
     from assistant.transcribe import TranscribeOptions, transcribe
-    from assistant.vocabulary import load_terms
+    from assistant.vocabulary import DEFAULT_TERMS, load_terms
 
-    terms = () if no_vocabulary else (tuple(load_terms(vocabulary)) if vocabulary else None)
+    if no_vocabulary:
+        terms = ()
+    elif probation_terms:
+        terms = tuple(DEFAULT_TERMS) + tuple(load_terms(vocabulary) if vocabulary else ())
+    else:
+        terms = tuple(load_terms(vocabulary)) if vocabulary else None
     t = transcribe(audio, TranscribeOptions(model=model, beam_size=beam_size, vocabulary=terms))
     emit(t.to_dict(), as_json, t.text)
 
