@@ -13,9 +13,11 @@ import click
 
 import assistant
 
-__all__ = ["cli", "eval_group", "emit", "fail", "handle_errors", "BadInput", "EXIT_BAD_INPUT"]
+__all__ = ["cli", "eval_group", "emit", "fail", "handle_errors", "read_text_input", "BadInput", "EXIT_BAD_INPUT",
+           "MAX_TEXT_INPUT_BYTES"]
 
 EXIT_BAD_INPUT = 2
+MAX_TEXT_INPUT_BYTES = 20 * 1024 * 1024   # a dictation's transcript is a few KB; 20 MB is surely not one
 
 
 class BadInput(Exception):
@@ -45,6 +47,44 @@ def eval_group():
     Examples:
       casenote eval asr --manifest ../shared/data/real_speech/refs.tsv --json
     """
+
+
+def read_text_input(file: str | None, purpose: str = "transcript") -> str:
+    """The UTF-8 text of FILE, or of standard input when FILE is None or '-'.
+
+    Refuses (BadInput, exit 2) a missing path, a folder, more than 20 MB, binary data (an audio file
+    given by mistake), text that is not UTF-8, and empty text, each with what to do instead.
+    """
+    from pathlib import Path
+
+    limit_mb = MAX_TEXT_INPUT_BYTES // (1024 * 1024)
+    if file in (None, "-"):
+        data = sys.stdin.buffer.read(MAX_TEXT_INPUT_BYTES + 1)
+        where = "standard input"
+    else:
+        p = Path(file)
+        if not p.exists():
+            raise BadInput(f"{file}: does not exist (no such file).")
+        if not p.is_file():
+            raise BadInput(f"{file}: not a file (give a text file, or '-' for standard input).")
+        if p.stat().st_size > MAX_TEXT_INPUT_BYTES:
+            raise BadInput(f"{file}: {p.stat().st_size} bytes is too large to be a {purpose} (limit {limit_mb} MB); "
+                           "split it first.")
+        data = p.read_bytes()
+        where = file
+    if len(data) > MAX_TEXT_INPUT_BYTES:
+        raise BadInput(f"{where}: more than {limit_mb} MB is too large to be a {purpose}.")
+    if b"\x00" in data[:65536]:
+        raise BadInput(f"{where}: is not text, it holds binary data (audio?). "
+                       "Transcribe audio first: casenote transcribe FILE.wav > transcript.txt")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{where}: is not UTF-8 text (bad byte at {e.start}); convert it first "
+                       "(e.g. iconv -t UTF-8).") from None
+    if not text.strip():
+        raise BadInput(f"{where}: is empty; give the {purpose} of a dictation.")
+    return text
 
 
 def emit(obj, as_json: bool, text: str | None = None) -> None:

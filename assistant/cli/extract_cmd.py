@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 import click
 
-from assistant.cli.base import BadInput, cli, emit, eval_group, handle_errors
+from assistant.cli.base import BadInput, cli, emit, eval_group, handle_errors, read_text_input
 
 __all__ = ["extract_command", "eval_extraction_command"]
 
@@ -21,27 +20,6 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"'{value}' is not a date; give it as YYYY-MM-DD, e.g. 2026-03-09") from None
 
 
-def _read_text(file: str | None) -> str:
-    if file in (None, "-"):
-        data = sys.stdin.buffer.read()
-        where = "standard input"
-    else:
-        path = Path(file)
-        if not path.exists():
-            raise BadInput(f"{file} does not exist")
-        if not path.is_file():
-            raise BadInput(f"{file} is not a file")
-        data = path.read_bytes()
-        where = file
-    if b"\0" in data[:4096]:
-        raise BadInput(f"{where} is not text (it holds binary data); give the transcript as UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise BadInput(f"{where} is not UTF-8 text (bad byte at {e.start}); save the transcript as UTF-8") from None
-    if not text.strip():
-        raise BadInput(f"{where} is empty; give the transcript of a dictation")
-    return text
 
 
 @cli.command("extract")
@@ -63,7 +41,7 @@ def extract_command(file, date, as_json):
     """
     from assistant.extraction import ExtractionError, extract
 
-    text = _read_text(file)
+    text = read_text_input(file)
     try:
         x = extract(text, date)
     except ExtractionError as e:

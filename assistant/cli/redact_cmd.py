@@ -2,44 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from assistant.cli.base import BadInput, cli, emit, eval_group, handle_errors
+from assistant.cli.base import BadInput, cli, emit, eval_group, handle_errors, read_text_input
 
-__all__ = ["redact_cmd", "eval_redaction_cmd", "MAX_INPUT_BYTES"]
-
-MAX_INPUT_BYTES = 20 * 1024 * 1024   # a dictation is a few KB; 20 MB is surely not one
-
-
-def _read_text(file: str | None) -> str:
-    if file in (None, "-"):
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        where = "standard input"
-    else:
-        p = Path(file)
-        if not p.exists():
-            raise BadInput(f"{file}: no such file.")
-        if not p.is_file():
-            raise BadInput(f"{file}: not a file (give a text file, or '-' for standard input).")
-        if p.stat().st_size > MAX_INPUT_BYTES:
-            raise BadInput(f"{file}: {p.stat().st_size} bytes is too large to be a transcript "
-                           f"(limit {MAX_INPUT_BYTES // (1024 * 1024)} MB); split it first.")
-        data = p.read_bytes()
-        where = file
-    if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(f"{where}: more than {MAX_INPUT_BYTES // (1024 * 1024)} MB is too large to be a transcript.")
-    if b"\x00" in data[:65536]:
-        raise BadInput(f"{where}: looks like a binary file (audio?), not text. "
-                       "Transcribe audio first: casenote transcribe FILE.wav > transcript.txt")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput(f"{where}: is not UTF-8 text; convert it first (e.g. iconv -t UTF-8).") from None
-    if not text.strip():
-        raise BadInput(f"{where}: is empty; there is nothing to redact.")
-    return text
+__all__ = ["redact_cmd", "eval_redaction_cmd"]
 
 
 @cli.command("redact")
@@ -70,7 +38,7 @@ def redact_cmd(file, as_json, names, dob, address, other, allow):
     """
     from redaction import CaseIdentifiers, redact
 
-    text = _read_text(file)
+    text = read_text_input(file)
     known = None
     if names or dob or address or other:
         known = CaseIdentifiers(names=list(names), date_of_birth=dob, address=address, other=list(other))
