@@ -15,5 +15,7 @@ class BankRecogniser(PatternRecogniser):
     cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
             "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
             # Whisper often mishears "sort" ("sore code", "SOAR code"); digits after "code" are bank details
-            "code": 0.65}
+            "code": 0.65,
+            # ... or fuses it into one word ("Sorko 20, 31, 45")
+            "sorko": 0.8, "sortcode": 0.9}
     min_digits = 4
