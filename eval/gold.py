@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.transcribe import Transcript, TranscribeOptions, transcribe
+from assistant.vocabulary import load_terms
 from eval.synth import cached_synthesis
 
 __all__ = ["GOLD_DIR", "load_gold", "project_gold_files", "GoldTranscript", "transcribe_gold", "leak_id_digits"]
@@ -49,8 +50,10 @@ def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: Tran
             # Keyed by the audio's own bytes too, so a re-synthesised or damaged file is never
             # answered with a transcript of another one.
             audio_sha = hashlib.sha256(audio.read_bytes()).hexdigest()
+            # The resolved hotword list, not the option: None means "whatever is configured".
+            terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
             key = hashlib.sha256(json.dumps([voice, item["spoken"], audio_sha, options.model, options.beam_size,
-                                             options.vocabulary, options.vad]).encode()).hexdigest()[:20]
+                                             terms, options.vad]).encode()).hexdigest()[:20]
             tpath = cache / "eval-transcripts" / f"{key}.json"
             if tpath.exists():
                 t = Transcript.from_dict(json.loads(tpath.read_text()))
