@@ -41,6 +41,7 @@ class Token:
     end: int
     canon: str    # canonical form ("7", "00", "42", "/", ".", "LS", "priya")
     kind: str     # digits | alnum | letter | caps | word | slash | punct
+    spelled: bool = False   # written as hyphen-joined characters ("S-T-4-4-3-2-2B"): spelled out aloud
     lower: str = field(init=False, repr=False, compare=False)   # raw.lower(), computed once
 
     def __post_init__(self):
@@ -64,9 +65,44 @@ def _is_num_word(t: Token | None) -> bool:
                               or t.lower in _REPEAT)
 
 
+# Whisper writes characters spelled out one by one joined by hyphens: "S-T-4-4-3-2-2B", "L-S-6-2-A-B".
+# Elements are single letters or digits (the first or last may be a letter-digit pair, "2B");
+# at least three of them and at least one digit, so "X-ray", "12-05-20" and "A-B-C" stay as they are.
+_SPELLED_RE = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])(?:-(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])){2,}(?![\w-])")
+
+
+def _spelled_spans(text: str) -> list[tuple[int, int]]:
+    """Spelled identifiers with a digit; digits alone need four elements ("0-7-7-0", not a score "3-1-0")."""
+    out = []
+    for m in _SPELLED_RE.finditer(text):
+        g = m.group()
+        if any(c.isdigit() for c in g) and (not g.replace("-", "").isdigit() or g.count("-") >= 3):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _raw_tokens(text: str) -> list[Token]:
+    spans = _spelled_spans(text)
+    toks = [Token(m.group(), m.start(), m.end(), m.group(), _kind(m.group())) for m in _TOKEN_RE.finditer(text)]
+    if not spans:
+        return toks
+    out, k = [], 0
+    for s, e in spans:
+        while k < len(toks) and toks[k].start < s:
+            out.append(toks[k])
+            k += 1
+        while k < len(toks) and toks[k].end <= e:
+            k += 1
+        raw = text[s:e]
+        dense = raw.replace("-", "").upper()
+        out.append(Token(raw, s, e, dense, "alnum" if any(c.isdigit() for c in dense) else "caps", True))
+    out.extend(toks[k:])
+    return out
+
+
 def tokenise(text: str) -> list[Token]:
     """Tokens of ``text`` with canonical forms (one pass, linear in the text)."""
-    raw = [Token(m.group(), m.start(), m.end(), m.group(), _kind(m.group())) for m in _TOKEN_RE.finditer(text)]
+    raw = _raw_tokens(text)
     out: list[Token] = []
     i, n = 0, len(raw)
     while i < n:
@@ -108,6 +144,10 @@ def tokenise(text: str) -> list[Token]:
         elif w == "dot":
             out.append(Token(t.raw, t.start, t.end, ".", "punct"))
         else:
+            if t.spelled:
+                out.append(t)
+                i += 1
+                continue
             canon = t.raw.upper() if t.kind in ("alnum", "letter", "caps") else t.raw
             out.append(Token(t.raw, t.start, t.end, canon, t.kind))
         i += 1

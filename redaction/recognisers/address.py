@@ -44,8 +44,12 @@ class AddressRecogniser(Recogniser):
                 end = t.end
             elif t.lower in STREET_WORDS and t.raw[:1].isupper():
                 i = k
-                while i > 0 and _cap(toks[i - 1]) and k - i < 3 and toks[i - 1].lower not in STREET_WORDS:
+                # "Hyde Park Road": a street word that needs a number may be part of the name
+                while i > 0 and _cap(toks[i - 1]) and k - i < 3 and (toks[i - 1].lower not in STREET_WORDS
+                                                                      or toks[i - 1].lower in NEEDS_NUMBER):
                     i -= 1
+                while i < k and toks[i].lower in STREET_WORDS:
+                    i += 1
                 if i == k:
                     continue
                 end = t.end
@@ -69,6 +73,12 @@ class AddressRecogniser(Recogniser):
                     start = toks[f - 2].start
                 elif f >= 1 and toks[f - 1].lower in _FLAT_WORDS:
                     start = toks[f - 1].start
+            if not numbered and lower_case is None and t.lower not in NEEDS_NUMBER and i >= 3 \
+                    and toks[i - 1].raw == "," and _house_number(toks[i - 2]) and toks[i - 3].lower in _FLAT_WORDS:
+                start, numbered = toks[i - 3].start, True        # "Flat 3, Leaven Hyde Park Road"
+            if not numbered and lower_case is None and t.lower not in NEEDS_NUMBER and k - i >= 2 and i >= 1 \
+                    and toks[i - 1].lower == "at":
+                numbered = True        # "at Leaven Hyde Park Road": the house number misheard as a word
             if not numbered:
                 if t.lower in NEEDS_NUMBER or a.is_protected(toks[i].start, end):
                     continue

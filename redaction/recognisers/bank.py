@@ -1,6 +1,8 @@
 """Bank details: sort codes and account numbers, said after a cue ("sort code", "account number")."""
 from __future__ import annotations
 
+from redaction.analysis import Analysis
+from redaction.model import Entity
 from redaction.recognisers.base import PatternRecogniser
 
 __all__ = ["BankRecogniser"]
@@ -19,3 +21,38 @@ class BankRecogniser(PatternRecogniser):
             # ... or fuses it into one word ("Sorko 20, 31, 45")
             "sorko": 0.8, "sortcode": 0.9}
     min_digits = 4
+
+    def find(self, a: Analysis) -> list[Entity]:
+        out = super().find(a)
+        toks = a.tokens
+        n = len(toks)
+        # Three two-digit groups ("40, 11, 62") are a sort code after a misheard "sort" cue
+        # ("Sorkhoed", "Sork", "Sore code") or right before "account number".
+        for k in range(n):
+            groups, j = [], k
+            while j < n and len(groups) < 3:
+                t = toks[j]
+                if t.kind == "digits" and len(t.canon) == 2 and t.canon.isdigit():
+                    groups.append(j)
+                    j += 1
+                    while j < n and toks[j].raw in (",", "-") and len(groups) < 3:
+                        j += 1
+                else:
+                    break
+            if len(groups) < 3:
+                continue
+            if k + 3 < n and toks[k + 3].kind == "digits":
+                continue                   # part of a longer number
+            p = k - 1
+            if p >= 0 and toks[p].lower == "code":
+                p -= 1
+            cued = p >= 0 and toks[p].lower.startswith("sor") and toks[p].kind in ("word", "caps")
+            q = groups[-1] + 1
+            while q < n and toks[q].raw == ",":
+                q += 1
+            followed = q + 1 < n and toks[q].lower == "account" and toks[q + 1].lower in ("number", "no")
+            if cued or followed:
+                start, end = toks[groups[0]].start, toks[groups[-1]].end
+                out.append(self.entity(a, start, end, 0.85,
+                                       "BANK:" + "".join(toks[g].canon for g in groups)))
+        return out

@@ -1,6 +1,10 @@
 """National Insurance numbers (QQ123456C) with HMRC's allocation rules for the prefix."""
 from __future__ import annotations
 
+import re
+
+from redaction.analysis import Analysis
+from redaction.model import Entity
 from redaction.recognisers.base import PatternRecogniser
 
 __all__ = ["NiNumberRecogniser", "valid_nino"]
@@ -31,3 +35,15 @@ class NiNumberRecogniser(PatternRecogniser):
 
     def validate(self, value: str) -> bool | None:
         return valid_nino(value)
+
+    def find(self, a: Analysis) -> list[Entity]:
+        out = super().find(a)
+        # Spelled out character by character ("S-T-4-4-3-2-2B") the NINO shape is plain even when
+        # Whisper dropped a repeated digit: an allocated prefix, five or six digits, a valid suffix.
+        for t in a.tokens:
+            if t.spelled and _SPELLED_NINO.fullmatch(t.canon) and valid_nino(t.canon[:2] + "000000"):
+                out.append(self.entity(a, t.start, t.end, 0.75, f"{self.type}:{t.canon}"))
+        return out
+
+
+_SPELLED_NINO = re.compile(r"[A-Z]{2}\d{5,6}[A-D]?")

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import phonenumbers
 
+from redaction.analysis import Analysis
+from redaction.model import Entity
 from redaction.recognisers.base import PatternRecogniser
 
 __all__ = ["PhoneRecogniser"]
 
 REGION = "GB"
+# Cues explicit enough that the digits said after them are the number, however Whisper wrote them.
+_EXPLICIT = {"phone number", "mobile number", "telephone number", "contact number", "mobile", "number is",
+             "new number", "landline", "phone"}
+# Only right after an explicit cue: Whisper's homophones for digits ("oh seven four" -> "0.7 for").
+_HOMOPHONES = {"for": "4", "to": "2", "too": "2", "oh": "0", "o": "0"}
+_FILLER = {"is", "was", "now", "it's", ":"}
 
 
 class PhoneRecogniser(PatternRecogniser):
@@ -26,6 +34,39 @@ class PhoneRecogniser(PatternRecogniser):
     def __init__(self):
         self.cues = {k: v for k, v in self.cues.items() if v > 0}
         super().__init__()
+
+    def find(self, a: Analysis) -> list[Entity]:
+        out = super().find(a)
+        toks = a.tokens
+        for _, j, phrase in self._cue_index.find(toks):
+            if phrase not in _EXPLICIT:
+                continue
+            while j < len(toks) and toks[j].lower in _FILLER:
+                j += 1
+            digits, first, last, k = "", None, None, j
+            while k < len(toks) and len(digits) <= 11:
+                t = toks[k]
+                if t.kind == "digits" and t.canon.isdigit():
+                    d = t.canon
+                elif t.lower in _HOMOPHONES:
+                    d = _HOMOPHONES[t.lower]
+                elif t.raw in (".", ",", "-") and first is not None:
+                    k += 1
+                    continue
+                else:
+                    break
+                digits += d
+                first = k if first is None else first
+                last = k
+                k += 1
+            if first is None or not 10 <= len(digits) <= 11 or not digits.startswith("0"):
+                continue
+            if toks[first].kind != "digits" or toks[last].kind != "digits":
+                continue                   # a homophone at either end is only a word
+            if self.validate(digits) is False:
+                continue
+            out.append(self.entity(a, toks[first].start, toks[last].end, 0.85, f"{self.type}:{digits}"))
+        return out
 
     def validate(self, value: str) -> bool | None:
         number = "+" + value if value.startswith("44") else value
