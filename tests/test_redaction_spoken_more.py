@@ -42,3 +42,13 @@ def test_street_after_flat_number():
 def test_times_dates_places_stay():
     text = "Met at 2 30 pm at Hyde Park. Seen at 9.30am and at 10am on 3 May, paid £40 for 2 weeks."
     assert redact(text).text == text
+
+
+def test_sentence_opening_verbs_are_not_people_but_names_before_to_are():
+    from redaction import redact
+
+    text = ("Went to the Probation Office at Park Lane. Spoke to him about work. Talked to her about rent. "
+            "Actions, Hamza to visit the GP, and Daniel to book a slot.")
+    r = redact(text)
+    assert r.text.startswith("Went to the Probation Office at Park Lane. Spoke to him about work. Talked to her")
+    assert {e.text for e in r.entities if e.type == "PERSON"} == {"Hamza", "Daniel"}

@@ -53,6 +53,13 @@ missed failed called rang phoned texted emailed brought completed did does admit
 asked seemed seems appeared appears looked presented engaged continues remains lives lived moved started finished
 should must can could would may might spoke confirmed denied accepted refused declined went left returned
 stayed answered understands understood knows""".split())
+# Verbs an officer opens a sentence with ("Went to the office", "Spoke to him about work"). Whisper
+# capitalises them there, which made the "Name to <verb>" shape read them as people. Verbs that are
+# also given names (Said, Rose, Grace, Will) are left out on purpose.
+_SENTENCE_VERBS = frozenset("""went spoke talked met called phoned rang visited discussed agreed explained asked
+told saw attended arrived returned reported moved referred signposted completed checked reminded gave sent
+emailed wrote tried managed decided arranged booked left came got made spent offered advised encouraged
+helped noted received contacted""".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
@@ -140,7 +147,8 @@ class PersonRecogniser(Recogniser):
                 out.append((k, j, 0.65))
             # "Actions, Name to <verb>" / ". Name to <verb>"
             elif (prev in (",", ".", ":", ";") and j + 1 < n and toks[j].lower == "to"
-                  and toks[j + 1].kind == "word" and toks[j + 1].raw.islower()):
+                  and toks[j + 1].kind == "word" and toks[j + 1].raw.islower()
+                  and not (j - k == 1 and t.lower in _SENTENCE_VERBS)):
                 out.append((k, j, 0.65))
         return out
 
