@@ -54,6 +54,15 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             raise AccessDenied("Your session has ended; please sign in again.")
         return user
 
+    def reviewable(token, nid):
+        """(user, store, note) for a change to a note; every change handler checks this on the server."""
+        user = current_user(token)
+        store = ctx.store()
+        note = open_note(store, user, nid)
+        if not may_review(user, note):
+            raise AccessDenied("This note is saved and read-only.")
+        return user, store, note
+
     # delete_cache: uploads Gradio keeps in its temporary folder go within the hour.
     with gr.Blocks(title="Casenote · review", delete_cache=(600, 3600)) as app:
         token = gr.State(None)
@@ -271,21 +280,14 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
 
         def make_accept(name):
             def accept(tok, nid):
-                user = current_user(tok)
-                store = ctx.store()
-                note = open_note(store, user, nid)
-                if not may_review(user, note):
-                    raise AccessDenied("This note is saved and read-only.")
+                user, store, note = reviewable(tok, nid)
                 store.review_field(nid, name, "accept", (note["fields"].get(name) or {}).get("value"), user.name)
                 return note_updates(user, nid, tok)
             return accept
 
         def make_edit_open(name):
             def edit_open(tok, nid):
-                user = current_user(tok)
-                note = open_note(ctx.store(), user, nid)
-                if not may_review(user, note):
-                    raise AccessDenied("This note is saved and read-only.")
+                user, _, note = reviewable(tok, nid)
                 f = note["fields"].get(name) or {}
                 review = f.get("review") or {}
                 value = review.get("value") if review.get("action") == "edit" else f.get("value")
@@ -294,11 +296,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
 
         def make_edit_save(name):
             def edit_save(tok, nid, text):
-                user = current_user(tok)
-                store = ctx.store()
-                note = open_note(store, user, nid)
-                if not may_review(user, note):
-                    raise AccessDenied("This note is saved and read-only.")
+                user, store, note = reviewable(tok, nid)
                 store.review_field(nid, name, "edit", parse_edit(name, text), user.name)
                 return note_updates(user, nid, tok)
             return edit_save
@@ -332,11 +330,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
         on(export_btn.click, do_export, [token, note_id, export_fmt, export_full], [export_text])
 
         def do_correct(tok, nid, text):
-            user = current_user(tok)
-            store = ctx.store()
-            note = open_note(store, user, nid)
-            if not may_review(user, note):
-                raise AccessDenied("This note is saved and read-only.")
+            user, store, note = reviewable(tok, nid)
             kept = {m.group(0) for m in render.PLACEHOLDER_RE.finditer(text or "")}
             lost = sorted({e["placeholder"] for e in _entities(note)} - kept)
             if lost:
@@ -359,11 +353,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
         on(undo_btn.click, do_undo, [token, note_id, undo_choice], note_outputs)
 
         def do_add(tok, nid, text, kind):
-            user = current_user(tok)
-            store = ctx.store()
-            note = open_note(store, user, nid)
-            if not may_review(user, note):
-                raise AccessDenied("This note is saved and read-only.")
+            user, store, note = reviewable(tok, nid)
             text = (text or "").strip()
             if kind not in ENTITY_TYPES:
                 raise EditError("Choose a type for the redaction.")
