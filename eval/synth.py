@@ -14,9 +14,13 @@ from pathlib import Path
 
 __all__ = ["VOICES", "SynthesisError", "synthesise", "cached_synthesis"]
 
-VOICES = ("espeak", "piper")
+# "rp-noisy" is the third condition: a faster British RP espeak voice in room noise, the way a
+# hurried dictation in an office sounds (issue 15 asks for at least three voices or conditions).
+VOICES = ("espeak", "piper", "rp-noisy")
 # Part of every cache key: bump it whenever the synthesis settings change.
 SYNTHESIS_VERSION = "2-deterministic"
+# Room noise for "rp-noisy": pink noise this many dB below full scale, mixed under the speech.
+_ROOM_NOISE_DB = -32
 
 
 class SynthesisError(RuntimeError):
@@ -53,14 +57,36 @@ def _espeak(text: str, out: Path, voice: str = "en-gb", speed: int = 160) -> Non
                    check=True, capture_output=True)
 
 
+def _add_room_noise(clean: Path, out: Path) -> None:
+    """Mix pink noise under ``clean`` with sox; ``-R`` makes the noise repeatable run to run."""
+    exe = shutil.which("sox")
+    if not exe:
+        raise SynthesisError("sox is not installed; install it with: apt-get install sox")
+    subprocess.run([exe, "-R", "-m", str(clean), "|sox -R -n -r 22050 -c 1 -p synth 600 pinknoise vol "
+                    f"{_ROOM_NOISE_DB}dB", "-r", "16000", "-b", "16", str(out), "trim", "0",
+                    str(_wav_seconds(clean))], check=True, capture_output=True)
+
+
+def _wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as wf:
+        return wf.getnframes() / wf.getframerate()
+
+
 def synthesise(text: str, out: str | Path, voice: str = "piper") -> Path:
-    """Speak ``text`` into the WAV file ``out`` with ``voice`` ('espeak' or 'piper')."""
+    """Speak ``text`` into the WAV file ``out`` with ``voice`` (one of ``VOICES``)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if voice == "piper":
         _piper(text, out)
     elif voice == "espeak":
         _espeak(text, out)
+    elif voice == "rp-noisy":
+        clean = out.with_name(out.stem + ".clean.tmp.wav")
+        try:
+            _espeak(text, clean, voice="en-gb-x-rp", speed=185)
+            _add_room_noise(clean, out)
+        finally:
+            clean.unlink(missing_ok=True)
     else:
         raise SynthesisError(f"Unknown voice '{voice}'; use one of {', '.join(VOICES)}.")
     return out
