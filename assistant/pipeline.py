@@ -27,7 +27,8 @@ from assistant.store.validate import contact_date as validate_contact_date
 
 __all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256"]
 
-# A post-session dictation, not a whole interview: longer recordings are refused.
+# A post-session dictation, not a whole interview: longer recordings are refused. This is a privacy
+# control, so callers may lower it but never raise it (process_dictation clamps to it).
 MAX_DICTATION_S = 15 * 60
 
 
@@ -76,6 +77,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     (no consent, bad audio, silence, bad date) leaves the store exactly as it was.
     """
     store = store or Store()
+    max_duration_s = min(max_duration_s, MAX_DICTATION_S)
     validate_officer_id(officer)
     date = validate_contact_date(contact_date)
     store.active_consent(consent_id, officer)

@@ -7,10 +7,13 @@ no-speech and compression-ratio thresholds reject hallucinated segments.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +23,8 @@ from assistant.vocabulary import hotwords as _hotwords
 from assistant.vocabulary import load_terms
 from models import ModelInfo, resolve_model
 
-__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model"]
+__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model",
+           "decoder_fingerprint"]
 
 
 @dataclass
@@ -177,3 +181,40 @@ def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions
         options={"beam_size": options.beam_size, "vad": options.vad, "vocabulary": terms,
                  "model_path": info.path},
     )
+
+
+def _cpu_flags() -> str:
+    """The CPU's vector extensions, which pick CTranslate2's kernels when none is forced."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), [])
+    return " ".join(sorted(f for f in flags if f.startswith(("avx", "sse4", "fma", "f16c"))))
+
+
+def decoder_fingerprint(options: TranscribeOptions = TranscribeOptions()) -> dict:
+    """Everything besides the audio that decides what ``transcribe`` writes: the model's files,
+    device and compute type, the library versions, the CPU instruction set CTranslate2 runs on
+    (forced by ``CT2_FORCE_CPU_ISA`` or chosen from the CPU's flags), the decode options and this
+    module's own code. A cache of transcripts must key on all of it."""
+    device, default_ct = _device()
+    return {
+        **_static_fingerprint(options.model), "device": device,
+        "compute_type": options.compute_type or default_ct, "cpu_threads": os.cpu_count() or 0,
+        "isa": os.environ.get("CT2_FORCE_CPU_ISA") or _cpu_flags(),
+        # The resolved hotword list, not the option: None means "whatever is configured now".
+        "options": [options.beam_size, options.vad,
+                    list(options.vocabulary) if options.vocabulary is not None else load_terms()],
+    }
+
+
+@lru_cache(maxsize=8)
+def _static_fingerprint(model: str | None) -> dict:
+    """The parts that cannot change within a process (resolving a model checks its files: ~1 s)."""
+    from importlib.metadata import version
+
+    info = resolve_model(model)
+    code = hashlib.sha256(Path(__file__).read_bytes() + Path(load_audio.__code__.co_filename).read_bytes())
+    return {"model": [info.name, info.path, info.size_bytes],
+            "versions": [version("faster-whisper"), version("ctranslate2")], "code": code.hexdigest()[:16]}

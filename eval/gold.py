@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.transcribe import Transcript, TranscribeOptions, transcribe
-from assistant.vocabulary import load_terms
+from assistant.transcribe import Transcript, TranscribeOptions, decoder_fingerprint, transcribe
 from eval.synth import cached_synthesis
 
-__all__ = ["GOLD_DIR", "load_gold", "project_gold_files", "GoldTranscript", "transcribe_gold", "leak_id_digits"]
+__all__ = ["GOLD_DIR", "load_gold", "project_gold_files", "GoldTranscript", "transcribe_gold", "cached_transcribe",
+           "leak_id_digits"]
 
 GOLD_DIR = Path(__file__).parent / "gold"
 _CACHE = Path(__file__).resolve().parents[1] / ".cache"
@@ -40,6 +41,26 @@ class GoldTranscript:
     transcript: Transcript
 
 
+def cached_transcribe(audio: Path, options: TranscribeOptions = TranscribeOptions(),
+                      cache_dir: str | Path | None = None) -> Transcript:
+    """``transcribe(audio, options)``, cached under ``cache_dir/eval-transcripts``. The key is the
+    audio's bytes plus ``decoder_fingerprint`` (model files, library versions, the CPU instruction
+    set, options with the resolved hotword list, the transcription code), so a cached transcript is
+    never answered for a decode that could have come out differently."""
+    fingerprint = decoder_fingerprint(options)
+    audio_sha = hashlib.sha256(Path(audio).read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([audio_sha, fingerprint]).encode()).hexdigest()[:24]
+    tpath = Path(cache_dir or _CACHE) / "eval-transcripts" / f"{key}.json"
+    if tpath.exists():
+        return Transcript.from_dict(json.loads(tpath.read_text()))
+    t = transcribe(audio, options)
+    tpath.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tpath.with_name(f".{tpath.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(t.to_dict()))
+    tmp.replace(tpath)
+    return t
+
+
 def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: TranscribeOptions = TranscribeOptions(),
                     cache_dir: str | Path | None = None, progress=None) -> list[GoldTranscript]:
     cache = Path(cache_dir) if cache_dir else _CACHE
@@ -47,21 +68,7 @@ def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: Tran
     for item in items:
         for voice in voices:
             audio = cached_synthesis(item["spoken"], voice, cache / "eval-speech")
-            # Keyed by the audio's own bytes too, so a re-synthesised or damaged file is never
-            # answered with a transcript of another one.
-            audio_sha = hashlib.sha256(audio.read_bytes()).hexdigest()
-            # The resolved hotword list, not the option: None means "whatever is configured".
-            terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
-            key = hashlib.sha256(json.dumps([voice, item["spoken"], audio_sha, options.model, options.beam_size,
-                                             terms, options.vad]).encode()).hexdigest()[:20]
-            tpath = cache / "eval-transcripts" / f"{key}.json"
-            if tpath.exists():
-                t = Transcript.from_dict(json.loads(tpath.read_text()))
-            else:
-                t = transcribe(audio, options)
-                tpath.parent.mkdir(parents=True, exist_ok=True)
-                tpath.write_text(json.dumps(t.to_dict()))
-            out.append(GoldTranscript(item, voice, audio, t))
+            out.append(GoldTranscript(item, voice, audio, cached_transcribe(audio, options, cache)))
             if progress:
                 progress(1)
     return out

@@ -8,16 +8,43 @@ from pathlib import Path
 
 import pytest
 
+from tests import resource_markers
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CASENOTE_SHARED", ROOT.parent / "shared"))
 SYNTH_CACHE = ROOT / ".cache" / "test-speech"
 
 
+def pytest_sessionstart(session):
+    resource_markers.install_in_process()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    resource_markers.take_seen()        # what an earlier test's teardown used is not this test's
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    resource_markers.check_item(item, item.stash[_USAGE_LOG])
+    return result
+
+
+_USAGE_LOG = pytest.StashKey[Path]()
+
+
 @pytest.fixture(autouse=True)
-def casenote_home(tmp_path, monkeypatch):
+def casenote_home(request, tmp_path, monkeypatch):
     home = tmp_path / "casenote-home"
     home.mkdir()
     monkeypatch.setenv("CASENOTE_HOME", str(home))
+    # Child processes report what they used (Whisper, spaCy) so markers can be checked.
+    log = tmp_path / "resource-usage.log"
+    request.node.stash[_USAGE_LOG] = log
+    for name, value in resource_markers.usage_env(log).items():
+        monkeypatch.setenv(name, value)
     return home
 
 

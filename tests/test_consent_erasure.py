@@ -27,6 +27,7 @@ def _files_holding(needles: list[bytes]) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_process_with_consent_then_revoke_leaves_no_trace(speak):
     wav = speak(DICTATION)
     run = CliRunner().invoke

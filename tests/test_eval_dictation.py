@@ -24,6 +24,7 @@ GOLD = [{
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_eval_dictation_reports_wer_redaction_and_fields_in_one_report(tmp_path):
     gold = tmp_path / "gold.json"
     gold.write_text(json.dumps(GOLD))

@@ -31,6 +31,7 @@ def test_empty_store_reports_no_rates():
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_eval_edits_measures_corrections_without_personal_data(speak):
     from assistant.pipeline import process_dictation
     from assistant.store import Store

@@ -16,6 +16,9 @@ from assistant.extraction.dates import parse_appointment
 from assistant.extraction.lexicons import CONTACT_TYPES, DRUG_WORDS, NEEDS, RISKS
 from assistant.extraction.nlp import MAX_CHARS
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
 # Words a code's evidence may hold beyond its lexicon (two-word cues and part-of-speech patterns).
 EXTRA_CUES = {"substance_relapse": DRUG_WORDS + ["again", "using", "drinking"], "victim_contact": ["victim"],

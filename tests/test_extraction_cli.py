@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 ROOT = Path(__file__).resolve().parents[1]
 DICTATION = ("Office appointment today with [PERSON_1]. [PERSON_1] attended on time. He told me his drinking "
              "has reduced to weekends only. Actions: [PERSON_1] to send me a copy of his tenancy agreement, and "

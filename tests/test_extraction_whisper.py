@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 
 from assistant.extraction import add_audio_times, extract
+from tests.whisper_text import assert_span_times_match_words, words
 
-pytestmark = pytest.mark.slow
+# Whisper's commas vary with the CPU's instruction set, so nothing here hinges on them: evidence is
+# checked against the words its characters cover, and audio times against those words' own times.
+pytestmark = [pytest.mark.slow, pytest.mark.spacy]
 
 ITEM = {
     "id": "t01", "dictation_date": "2026-03-09",
@@ -41,10 +44,8 @@ def test_fields_and_evidence_on_whisper_output(gold_transcript):
     for name, f in x.fields.items():
         for ev in f.evidence:
             assert t.text[ev.start:ev.end] == ev.text
-            # The audio times cover exactly the words the evidence spans.
-            assert ev.t0 is not None and 0 <= ev.t0 < ev.t1 <= t.duration_s + 0.5, (name, ev)
-            words = [w.word.strip(".,;:!?") for w in t.words if w.start >= ev.t0 - 1e-6 and w.end <= ev.t1 + 1e-6]
-            assert words and words[0] in ev.text and words[-1] in ev.text, (name, ev.text, words)
+            # The audio times are those of exactly the words the evidence's characters cover.
+            assert_span_times_match_words(t, ev.start, ev.end, ev.t0, ev.t1)
     appt = x.fields["next_appointment"].evidence[0]
     assert appt.t0 > t.duration_s / 2      # said at the end of the dictation
 
@@ -62,16 +63,15 @@ def test_evidence_on_redacted_text_maps_back_to_the_audio(gold_transcript):
     # The placeholder maps back through the redaction to the name's own words in the audio.
     ph = red.text.index("[PERSON_1]")
     o0, o1 = red.to_original(ph), red.to_original(ph + len("[PERSON_1]"))
-    assert t.text[o0:o1] == "Sam Taylor"
-    said = [w.word.strip(",.") for w in t.words if o0 <= w.char_start < o1]
+    assert words(t.text[o0:o1]) == ["sam", "taylor"], t.text[o0:o1]
     t0, t1 = t.time_of_span(o0, o1)
-    assert said == ["Sam", "Taylor"] and 0 < t0 < t1 < t.duration_s / 2
+    said = assert_span_times_match_words(t, o0, o1, t0, t1)
+    assert words(" ".join(said)) == ["sam", "taylor"] and 0 < t0 < t1 < t.duration_s / 2
     for f in x.fields.values():
         for ev in f.evidence:
             assert red.text[ev.start:ev.end] == ev.text
-            spoken = t.text[red.to_original(ev.start):red.to_original(ev.end)]
-            words = [w.word.strip(".,;:!?") for w in t.words if w.start >= ev.t0 - 1e-6 and w.end <= ev.t1 + 1e-6]
-            assert words and words[0] in spoken and words[-1] in spoken, (ev.text, spoken, words)
+            o0, o1 = red.to_original(ev.start), red.to_original(ev.end)
+            assert_span_times_match_words(t, o0, o1, ev.t0, ev.t1)
 
 
 def test_evaluation_scores_the_whisper_transcript(gold_transcript):

@@ -79,17 +79,19 @@ def test_local_folder_and_bad_folder(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.shared
 def test_base_and_local_folder_transcribe(real_speech, tmp_path):
     from assistant.transcribe import TranscribeOptions, transcribe
+    from tests.whisper_text import words
 
     jfk = real_speech / "audio/jfk/jfk.flac"
     t = transcribe(jfk, TranscribeOptions(model="base"))
     assert t.model == "base"
-    assert "ask not what your country can do for you" in t.text
+    assert " ".join(words("ask not what your country can do for you")) in " ".join(words(t.text)), t.text
     local = tmp_path / "tiny-copy"
     shutil.copytree(resolve_model("tiny.en").path, local)
     t2 = transcribe(jfk, TranscribeOptions(model=str(local)))
-    assert t2.model == "tiny-copy" and t2.text.startswith("And so my fellow Americans")
+    assert t2.model == "tiny-copy" and words(t2.text)[:4] == ["and", "so", "my", "fellow"], t2.text
 
 
 def test_models_cli_json():

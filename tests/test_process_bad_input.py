@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant import paths
+from assistant.audio import AudioError
 from assistant.cli import cli
 from assistant.store import Store
 
@@ -94,3 +95,18 @@ def test_a_shorter_limit_can_be_set(tmp_path, consent):
     r = CliRunner().invoke(cli, ["process", str(path), "--officer", "jsmith", "--consent", consent,
                                  "--max-minutes", "1"])
     assert r.exit_code == 2 and "over the 1 min limit" in r.stderr
+
+
+def test_the_15_minute_cap_cannot_be_lifted(tmp_path, consent):
+    """The cap is a privacy control: --max-minutes may lower it, never raise it, and the pipeline
+    clamps whatever a caller passes."""
+    from assistant.pipeline import process_dictation
+
+    r = CliRunner().invoke(cli, ["process", str(tmp_path / "x.wav"), "--officer", "jsmith", "--consent", consent,
+                                 "--max-minutes", "240"])
+    assert r.exit_code == 2 and "0.1<=x<=15" in r.output.replace(" ", ""), r.output
+    long = _wav(tmp_path / "sixteen-minutes.wav", 16 * 60, rate=8000)
+    before = _snapshot()
+    with pytest.raises(AudioError, match="over the 15 min limit"):
+        process_dictation(long, "jsmith", consent, max_duration_s=240 * 60)
+    assert _snapshot() == before

@@ -39,6 +39,7 @@ def _state():
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_kill_at_every_stage_then_resume_gives_exactly_one_note(speak):
     wav = speak(DICTATION)
     cid = Store().grant_consent("jsmith")

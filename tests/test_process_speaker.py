@@ -32,6 +32,7 @@ def voiceprint(real_speech):
 
 @pytest.mark.slow
 @pytest.mark.shared
+@pytest.mark.spacy
 def test_spliced_second_voice_is_left_out_and_reported(real_speech, voiceprint, tmp_path):
     store = Store()
     store.set_voiceprint("jsmith", voiceprint)

@@ -12,6 +12,9 @@ from redaction import CaseIdentifiers, Entity, apply_entities, redact
 from redaction.recognisers.ni_number import valid_nino
 from redaction.spoken import id_runs, tokenise
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 
 def _types(text, **kw):
     r = redact(text, **kw)

@@ -7,6 +7,9 @@ import pytest
 
 from redaction import redact
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 
 def _found(text):
     return {(e.type, e.text) for e in redact(text).entities}

@@ -10,6 +10,11 @@ from hypothesis import strategies as st
 from redaction import apply_entities, redact
 from redaction.model import PLACEHOLDER_RE
 
+# Every test here runs the spaCy English model (redaction or extraction).
+import pytest
+
+pytestmark = pytest.mark.spacy
+
 FRAGMENTS = [
     "Daniel Price", "Siobhán O'Connell", "Nguyen Van Minh", "her partner, Dean Hart", "a man called Kyle",
     "Daniel's", "Forward Leeds", "Citizens Advice", "the Jobcentre", "Leeds", "Cardiff Prison", "licence",

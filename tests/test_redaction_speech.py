@@ -6,7 +6,7 @@ import pytest
 from eval.gold import GoldTranscript
 from eval.redaction_eval import evaluate_redaction, item_leaked, item_present, presidio_redactor
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.spacy]
 
 ITEM = {
     "id": "speech-test", "dictation_date": "2026-03-02",

@@ -3,6 +3,11 @@ homophone phone digits after a phone cue, a street after a flat number."""
 from redaction.engine import redact
 from redaction.spoken import tokenise
 
+# Every test here runs the spaCy English model (redaction or extraction).
+import pytest
+
+pytestmark = pytest.mark.spacy
+
 
 def _types(text):
     return {(e.type, e.text) for e in redact(text).entities}

@@ -23,7 +23,6 @@ from review_ui.fields import FIELD_NAMES, EditError, parse_edit, value_to_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TEXT = (ROOT / "review_ui" / "demo_dictation.txt").read_text().strip()
-TRANSCRIPT_CACHE = ROOT / ".cache" / "test-transcripts"
 # The test's own redactions (the redaction package is tested elsewhere): the full name however
 # Whisper spelt the surname, the first name, and the phone number's digits.
 REDACT = (("PERSON", r"(?<=with )[A-Z]\w+ [A-Z]\w+"), ("PERSON", r"\bDaniel\b"), ("PHONE", r"\b0\d[\d .-]{7,}\d"))
@@ -44,17 +43,11 @@ DEMO_FIELDS = {
 
 
 def transcribe_cached(wav: Path) -> dict:
-    """Real tiny.en transcript of ``wav`` (cached by content hash: Whisper is the slow part)."""
-    from assistant.transcribe import transcribe
+    """Real tiny.en transcript of ``wav``, cached by ``eval.gold.cached_transcribe`` (keyed by the audio
+    and everything that decides Whisper's output, the CPU instruction set included)."""
+    from eval.gold import cached_transcribe
 
-    key = hashlib.sha256(wav.read_bytes()).hexdigest()[:20]
-    out = TRANSCRIPT_CACHE / f"{key}.json"
-    if out.exists():
-        return json.loads(out.read_text())
-    t = transcribe(wav).to_dict()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(t))
-    return t
+    return cached_transcribe(wav, cache_dir=ROOT / ".cache").to_dict()
 
 
 def make_note(store, officer: str, transcript: dict, audio: Path | None = None,
@@ -139,6 +132,7 @@ def test_hostile_transcript_is_escaped_and_placeholders_become_chips(store):
     assert 'class="cn-word cn-low"' in html  # probability 0.3 < LOW_CONFIDENCE
 
 
+@pytest.mark.slow
 def test_field_card_shows_value_evidence_with_time_and_review_state(store, demo_speech):
     wav, transcript = demo_speech
     nid = make_note(store, "jsmith", transcript, wav)

@@ -20,7 +20,7 @@ import pytest
 
 from tests.test_review_ui import DEMO_TEXT, ROOT, hostile_transcript, make_note, transcribe_cached
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.spacy]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

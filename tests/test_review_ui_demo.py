@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.spacy]
 
 
 def test_demo_sets_up_once_then_reuses(casenote_home):

@@ -253,6 +253,7 @@ def test_set_redactions_undo_and_add_keep_evidence_on_the_same_words():
                          "jsmith")
 
 
+@pytest.mark.spacy
 def test_correct_transcript_records_the_pair_and_refuses_empty():
     s = Store()
     _, _, note_id, _, _ = _make_note(s)
@@ -264,6 +265,7 @@ def test_correct_transcript_records_the_pair_and_refuses_empty():
     assert pair["corrected"] == "Saw [PERSON_1] at the office today."
 
 
+@pytest.mark.spacy
 def test_revocation_erases_every_byte_of_the_dictation():
     s = Store()
     cid, rec, note_id, pcm, _ = _make_note(s)

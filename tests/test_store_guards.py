@@ -24,6 +24,7 @@ def test_reviewer_can_add_but_not_undo_a_redaction():
     assert "Shelter" in s.get_note(note_id)["transcript"]
 
 
+@pytest.mark.spacy
 def test_typed_correction_is_redacted_with_the_notes_own_placeholders():
     s = Store()
     _, _, note_id, _, _ = _make_note(s)

@@ -124,8 +124,8 @@ def consent_list(officer, as_json):
 @click.option("--officer", required=True, help="The dictating officer's sign-in name.")
 @click.option("--consent", "consent_id", required=True, help="An active consent id (casenote consent grant).")
 @click.option("--date", "contact_date", default=None, help="Session date YYYY-MM-DD (default: today).")
-@click.option("--max-minutes", default=15.0, show_default=True, type=click.FloatRange(0.1, 240),
-              help="Refuse dictations longer than this.")
+@click.option("--max-minutes", default=15.0, show_default=True, type=click.FloatRange(0.1, 15),
+              help="Refuse dictations longer than this; at most 15 (a dictation, never a whole interview).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print note_id, status, transcript, redaction, fields, speaker_check, timing.")
 @_refusals
