@@ -20,7 +20,7 @@ from assistant.vocabulary import hotwords as _hotwords
 from assistant.vocabulary import load_terms
 from models import ModelInfo, resolve_model
 
-__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model"]
+__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model", "cpu_threads"]
 
 
 @dataclass
@@ -108,19 +108,27 @@ def _device() -> tuple[str, str]:
     return "cpu", "int8"
 
 
+def cpu_threads() -> int:
+    """CTranslate2's thread count: every core, unless ``$CASENOTE_CPU_THREADS`` pins it (the
+    evaluation pins it so that a local run and a Ray run decode with the same kernels)."""
+    pinned = os.environ.get("CASENOTE_CPU_THREADS", "")
+    return int(pinned) if pinned.isdigit() and int(pinned) > 0 else (os.cpu_count() or 0)
+
+
 def load_model(model: str | None = None, compute_type: str | None = None):
     """Return ``(WhisperModel, ModelInfo, load_seconds)``; cached per process (load_seconds 0 if cached)."""
     from faster_whisper import WhisperModel
 
     info: ModelInfo = resolve_model(model)
     device, default_ct = _device()
-    key = (info.path, device, compute_type or default_ct)
+    threads = cpu_threads()
+    key = (info.path, device, compute_type or default_ct, threads)
     with _lock:
         if key in _models:
             return _models[key], info, 0.0
         t0 = time.perf_counter()
         m = WhisperModel(info.path, device=device, compute_type=compute_type or default_ct,
-                         cpu_threads=os.cpu_count() or 0, local_files_only=True)
+                         cpu_threads=threads, local_files_only=True)
         _models[key] = m
         return m, info, time.perf_counter() - t0
 

@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.transcribe import Transcript, TranscribeOptions, transcribe
+from assistant.transcribe import Transcript, TranscribeOptions
 from assistant.vocabulary import load_terms
+from eval.engines.job import TranscriptionJob, run_items
 from eval.synth import cached_synthesis
 
 __all__ = ["GOLD_DIR", "load_gold", "project_gold_files", "GoldTranscript", "transcribe_gold", "leak_id_digits"]
@@ -41,30 +42,48 @@ class GoldTranscript:
 
 
 def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: TranscribeOptions = TranscribeOptions(),
-                    cache_dir: str | Path | None = None, progress=None) -> list[GoldTranscript]:
+                    cache_dir: str | Path | None = None, progress=None, engine=None) -> list[GoldTranscript]:
+    """``engine`` (from ``eval.engines.open_engine``, entered) transcribes what is not cached yet;
+    None transcribes in this process. The speech is synthesised here either way."""
     cache = Path(cache_dir) if cache_dir else _CACHE
-    out = []
+    # The resolved hotword list, not the option: None means "whatever is configured" (on the driver).
+    terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
+    planned = []
     for item in items:
         for voice in voices:
             audio = cached_synthesis(item["spoken"], voice, cache / "eval-speech")
             # Keyed by the audio's own bytes too, so a re-synthesised or damaged file is never
             # answered with a transcript of another one.
             audio_sha = hashlib.sha256(audio.read_bytes()).hexdigest()
-            # The resolved hotword list, not the option: None means "whatever is configured".
-            terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
             key = hashlib.sha256(json.dumps([voice, item["spoken"], audio_sha, options.model, options.beam_size,
                                              terms, options.vad]).encode()).hexdigest()[:20]
-            tpath = cache / "eval-transcripts" / f"{key}.json"
-            if tpath.exists():
-                t = Transcript.from_dict(json.loads(tpath.read_text()))
-            else:
-                t = transcribe(audio, options)
-                tpath.parent.mkdir(parents=True, exist_ok=True)
-                tpath.write_text(json.dumps(t.to_dict()))
-            out.append(GoldTranscript(item, voice, audio, t))
-            if progress:
-                progress(1)
-    return out
+            planned.append((item, voice, audio, cache / "eval-transcripts" / f"{key}.json"))
+    todo = {str(tpath): {"id": str(tpath), "audio": str(audio)} for _, _, audio, tpath in planned
+            if not tpath.exists()}
+    if progress and len(planned) > len(todo):
+        progress(len(planned) - len(todo))
+    if todo:
+        job = TranscriptionJob(options.model, options.beam_size, tuple(terms),
+                               engine.cpu_threads if engine else None, keep_transcript=True)
+        for rec in _transcribe_all(job, list(todo.values()), engine, progress):
+            if "error" in rec:
+                raise RuntimeError(f"Transcribing {rec['id']} failed: {rec['error']}")
+            Path(rec["id"]).parent.mkdir(parents=True, exist_ok=True)
+            Path(rec["id"]).write_text(json.dumps(rec["transcript"]))
+    return [GoldTranscript(item, voice, audio, Transcript.from_dict(json.loads(tpath.read_text())))
+            for item, voice, audio, tpath in planned]
+
+
+def _transcribe_all(job: TranscriptionJob, items: list[dict], engine, progress):
+    """Per-utterance records, in this process (the shared loop) or on ``engine``."""
+    if engine is None:
+        for kind, rec in run_items(job, items):
+            if kind == "utterance":
+                if progress:
+                    progress(1)
+                yield rec
+    else:
+        yield from engine.run(job, items, progress)["utterances"].values()
 
 
 _DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
