@@ -132,7 +132,8 @@ class RayEngine:
         return {"engine": self.name, "workers": self.workers, "cpu_threads": self.cpu_threads,
                 "address": self.address or "local (started and stopped with the command)",
                 "ray_version": self._ray.__version__, "ray_start_s": self.start_s,
-                "cluster_resources": self._resources, "nodes": [n.get("NodeManagerAddress") for n in nodes]}
+                "cluster_resources": self._resources, "nodes": [n.get("NodeManagerAddress") for n in nodes],
+                "session_dir": self._temp_dir}   # a local instance's logs; removed when it stops
 
     def run(self, job: TranscriptionJob, items: list[dict], progress=None) -> dict:
         """Same shape as ``LocalEngine.run``, plus ``actors`` (per actor: load time, node, peak RSS);
