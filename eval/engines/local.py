@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.engines.job import TranscriptionJob, default_cpu_threads, peak_rss_mb, run_items
+from eval.engines.job import TranscriptionJob, default_cpu_threads, peak_rss_mb, run_items, thread_environment
 
 __all__ = ["LocalEngine"]
 
@@ -43,7 +43,8 @@ class LocalEngine:
     def run(self, job: TranscriptionJob, items: list[dict], progress=None) -> dict:
         """``{"load_s", "peak_rss_mb", "wall_s", "utterances": {id: record}}``; raises RuntimeError
         if the subprocess itself fails (a bad file is a failed record, not a failure)."""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
+        env = {**os.environ, **thread_environment(self.cpu_threads),
+               "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
         t0 = time.perf_counter()
         # stderr goes to a file: a chatty library filling an unread pipe would otherwise block the child.
         with tempfile.TemporaryFile(mode="w+") as errfile:

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 import assistant  # noqa: F401  (the offline environment, before any model library loads)
-from eval.engines.job import TranscriptionJob, default_cpu_threads, load_job_model, peak_rss_mb, transcribe_item
+from eval.engines.job import (TranscriptionJob, default_cpu_threads, load_job_model, peak_rss_mb, thread_environment,
+                              transcribe_item)
 
 __all__ = ["RayEngine", "RayUnavailable", "RayRefused", "INSTALL_HINT"]
 
@@ -95,6 +96,7 @@ class RayEngine:
         env = {k: os.environ[k] for k in ("CASENOTE_HOME", "HF_HUB_OFFLINE", "ORT_DISABLE_TELEMETRY",
                                           "HF_HUB_DISABLE_TELEMETRY", "DO_NOT_TRACK") if k in os.environ}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env.update(thread_environment(self.cpu_threads))   # else Ray's OMP_NUM_THREADS=1 changes hypotheses
         common = dict(runtime_env={"env_vars": env}, log_to_driver=False, logging_level="ERROR",
                       configure_logging=True)
         if self.address is None:
