@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.base import BadInput, emit, eval_group, handle_errors
+from assistant.cli.base import BadInput, emit, eval_group, fail, handle_errors
 
 __all__ = ["eval_asr_command", "eval_dictation_command", "eval_edits_command"]
 
@@ -166,6 +166,8 @@ def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit
                                progress_factory=_progress_factory(), engine=running)
         except ManifestError as e:
             raise BadInput(str(e)) from None
+        except RuntimeError as e:   # a worker process or actor died: a runtime failure, exit 1
+            fail(str(e), 1)
     _print_asr(results, write_asr_report(results, out_dir), as_json)
 
 

@@ -108,8 +108,9 @@ class RayEngine:
             try:
                 ray.init(address=self.address, **common)
             except (ConnectionError, ValueError, RuntimeError) as e:
-                raise RayRefused(f"Cannot join the Ray cluster at {self.address}: {e}. Start one with "
-                                 "`ray start --head --node-ip-address 127.0.0.1` (see README).") from None
+                raise RayRefused(f"Cannot join the Ray cluster at {self.address}: {e}. Is it running, and if it "
+                                 "uses token authentication, is RAY_AUTH_MODE=token set here with its token "
+                                 "in ~/.ray/auth_token? See README, 'Evaluation on a Ray cluster'.") from None
         self.start_s = round(time.perf_counter() - t0, 3)
         self._resources = {k: v for k, v in ray.cluster_resources().items()}
         cpus = int(self._resources.get("CPU", 0))
