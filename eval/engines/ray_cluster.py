@@ -102,8 +102,12 @@ class RayEngine:
         if self.address is None:
             # Its own session folder (logs, sockets), removed when the instance stops.
             self._temp_dir = tempfile.mkdtemp(prefix="casenote-ray-")
-            ray.init(address="local", num_cpus=self.workers or (os.cpu_count() or 1), include_dashboard=False,
-                     object_store_memory=_OBJECT_STORE_BYTES, _temp_dir=self._temp_dir, **common)
+            try:
+                ray.init(address="local", num_cpus=self.workers or (os.cpu_count() or 1), include_dashboard=False,
+                         object_store_memory=_OBJECT_STORE_BYTES, _temp_dir=self._temp_dir, **common)
+            except BaseException:
+                self.__exit__()
+                raise
         else:
             try:
                 ray.init(address=self.address, **common)
