@@ -88,6 +88,8 @@ def test_without_ray_the_engine_says_how_to_install_it(tmp_path):
     (["--workers", "2"], "--workers needs --engine ray"),
     (["--engine", "ray", "--workers", str((os.cpu_count() or 1) + 1)], "more than this machine's"),
     (["--engine", "spark"], "--engine"),
+    (["--engine", "ray", "--address", "127.0.0.1:1"], "Nothing answers at 127.0.0.1:1"),
+    (["--engine", "ray", "--address", "headnode"], "HOST:PORT"),
 ])
 def test_engine_options_that_cannot_run_exit_2(tmp_path, args, needle):
     res = CliRunner().invoke(cli, ["eval", "asr", "--manifest", str(_tiny_manifest(tmp_path)), *args])

@@ -69,6 +69,24 @@ def _import_ray(local: bool):
     return ray
 
 
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Refuse at once an address where nothing listens: Ray itself would retry for many minutes."""
+    import socket
+
+    hostport = address.removeprefix("ray://")
+    host, _, port = hostport.rpartition(":")
+    if address == "auto":
+        return
+    if not host or not port.isdigit():
+        raise RayRefused(f"--address takes HOST:PORT of a running Ray head, e.g. 127.0.0.1:6379 (got '{address}').")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as e:
+        raise RayRefused(f"Nothing answers at {hostport} ({e.strerror or type(e).__name__}). Start the head with "
+                         "`ray start --head` (see README, 'Evaluation on a Ray cluster'), or drop --address "
+                         "to use a private local instance.") from None
+
+
 class RayEngine:
     """``with RayEngine(address, workers) as engine: engine.run(job, items, progress)``."""
 
@@ -109,6 +127,7 @@ class RayEngine:
                 self.__exit__()
                 raise
         else:
+            _check_reachable(self.address)
             try:
                 ray.init(address=self.address, **common)
             except (ConnectionError, ValueError, RuntimeError) as e:
