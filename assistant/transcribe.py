@@ -24,7 +24,7 @@ from assistant.vocabulary import load_terms
 from models import ModelInfo, resolve_model
 
 __all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model",
-           "decoder_fingerprint"]
+           "cpu_threads", "decoder_fingerprint"]
 
 
 @dataclass
@@ -112,19 +112,27 @@ def _device() -> tuple[str, str]:
     return "cpu", "int8"
 
 
+def cpu_threads() -> int:
+    """CTranslate2's thread count: every core, unless ``$CASENOTE_CPU_THREADS`` pins it (the
+    evaluation pins it so that a local run and a Ray run decode with the same kernels)."""
+    pinned = os.environ.get("CASENOTE_CPU_THREADS", "")
+    return int(pinned) if pinned.isdigit() and int(pinned) > 0 else (os.cpu_count() or 0)
+
+
 def load_model(model: str | None = None, compute_type: str | None = None):
     """Return ``(WhisperModel, ModelInfo, load_seconds)``; cached per process (load_seconds 0 if cached)."""
     from faster_whisper import WhisperModel
 
     info: ModelInfo = resolve_model(model)
     device, default_ct = _device()
-    key = (info.path, device, compute_type or default_ct)
+    threads = cpu_threads()
+    key = (info.path, device, compute_type or default_ct, threads)
     with _lock:
         if key in _models:
             return _models[key], info, 0.0
         t0 = time.perf_counter()
         m = WhisperModel(info.path, device=device, compute_type=compute_type or default_ct,
-                         cpu_threads=os.cpu_count() or 0, local_files_only=True)
+                         cpu_threads=threads, local_files_only=True)
         _models[key] = m
         return m, info, time.perf_counter() - t0
 
@@ -193,15 +201,15 @@ def _cpu_flags() -> str:
     return " ".join(sorted(f for f in flags if f.startswith(("avx", "sse4", "fma", "f16c"))))
 
 
-def decoder_fingerprint(options: TranscribeOptions = TranscribeOptions()) -> dict:
+def decoder_fingerprint(options: TranscribeOptions = TranscribeOptions(), threads: int | None = None) -> dict:
     """Everything besides the audio that decides what ``transcribe`` writes: the model's files,
     device and compute type, the library versions, the CPU instruction set CTranslate2 runs on
-    (forced by ``CT2_FORCE_CPU_ISA`` or chosen from the CPU's flags), the decode options and this
-    module's own code. A cache of transcripts must key on all of it."""
+    (forced by ``CT2_FORCE_CPU_ISA`` or chosen from the CPU's flags), the thread count (``threads``,
+    default ``cpu_threads()``), the decode options and this module's own code. A cache of transcripts must key on all of it."""
     device, default_ct = _device()
     return {
         **_static_fingerprint(options.model), "device": device,
-        "compute_type": options.compute_type or default_ct, "cpu_threads": os.cpu_count() or 0,
+        "compute_type": options.compute_type or default_ct, "cpu_threads": threads or cpu_threads(),
         "isa": os.environ.get("CT2_FORCE_CPU_ISA") or _cpu_flags(),
         # The resolved hotword list, not the option: None means "whatever is configured now".
         "options": [options.beam_size, options.vad,

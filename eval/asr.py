@@ -4,10 +4,10 @@ A manifest is a TSV with columns ``id``, ``file`` (relative to the manifest) and
 ``reference_text``, read with quoting off (the format of ``../shared/data/real_speech/refs.tsv``,
 whose texts hold bare quote marks).
 
-Each configuration runs in a fresh Python subprocess, so that its peak memory (``ru_maxrss``: the
-model, the decoder and Python itself) is measured on its own and not inflated by a model loaded
-earlier. The subprocess streams one JSON line per utterance back to this process, which drives the
-progress bar and does all the scoring (``eval.wer``).
+Each configuration runs on an engine (``eval.engines``): by default a fresh Python subprocess, so
+that its peak memory (``ru_maxrss``: the model, the decoder and Python itself) is measured on its
+own; or Ray actors, one model each. Either way the per-utterance results stream back to this
+process, which drives the progress bar and does all the scoring (``eval.wer``).
 """
 from __future__ import annotations
 
@@ -15,12 +15,8 @@ import csv
 import json
 import os
 import platform
-import resource
-import subprocess
-import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from eval.wer import score_corpus
@@ -28,7 +24,6 @@ from eval.wer import score_corpus
 __all__ = ["ManifestError", "Utterance", "Configuration", "read_manifest", "run_configuration",
            "evaluate", "summary_of", "combine_results"]
 
-_ROOT = Path(__file__).resolve().parents[1]
 _REQUIRED_COLUMNS = ("id", "file", "reference_text")
 
 
@@ -109,66 +104,24 @@ def read_manifest(path: str | Path, subset: str | None = None, limit: int | None
     return out
 
 
-def _peak_rss_mb() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
-    return round(kb / 1024, 1)
-
-
-def _worker() -> None:
-    """Child process: read a job on stdin, print one JSON line per event to stdout."""
-    job = json.loads(sys.stdin.read())
-    from assistant.transcribe import TranscribeOptions, load_model, transcribe
+def _job_of(config: Configuration, cpu_threads: int | None) -> "TranscriptionJob":
     from assistant.vocabulary import DEFAULT_TERMS
+    from eval.engines import TranscriptionJob
 
-    # Loaded (and timed) before the first utterance so that load time is not charged to it.
-    _, info, load_s = load_model(job["model"])
-    options = TranscribeOptions(model=job["model"], beam_size=job["beam"],
-                                vocabulary=tuple(DEFAULT_TERMS) if job["vocabulary"] else ())
-    print(json.dumps({"event": "loaded", "load_s": round(load_s, 3), "model": info.name}), flush=True)
-    for item in job["items"]:
-        rec = {"event": "utterance", "id": item["id"]}
-        try:
-            t = transcribe(item["audio"], options)
-            rec.update(hypothesis=t.text, duration_s=t.duration_s, transcribe_s=t.timing.transcribe_s,
-                       vocabulary=t.options.get("vocabulary", []))
-        except Exception as e:  # one bad file must not lose the run; it is reported as failed
-            rec.update(error=f"{type(e).__name__}: {e}")
-        print(json.dumps(rec), flush=True)
-    print(json.dumps({"event": "done", "peak_rss_mb": _peak_rss_mb()}), flush=True)
+    return TranscriptionJob(config.model, config.beam, tuple(DEFAULT_TERMS) if config.vocabulary else (), cpu_threads)
 
 
-def run_configuration(utterances: list[Utterance], config: Configuration, progress=None) -> dict:
-    """Transcribe every utterance with ``config`` in a fresh subprocess; raw results, not scored."""
-    job = {"model": config.model, "beam": config.beam, "vocabulary": config.vocabulary,
-           "items": [{"id": u.id, "audio": u.audio} for u in utterances]}
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
-    t0 = time.perf_counter()
-    # stderr goes to a file: a chatty library filling an unread pipe would otherwise block the child.
-    errfile = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([sys.executable, "-m", "eval.asr", "--worker"], cwd=_ROOT, env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile)
-    proc.stdin.write(json.dumps(job))
-    proc.stdin.close()
-    raw = {"load_s": None, "peak_rss_mb": None, "utterances": {}}
-    for line in proc.stdout:
-        ev = json.loads(line)
-        if ev["event"] == "loaded":
-            raw["load_s"] = ev["load_s"]
-        elif ev["event"] == "utterance":
-            raw["utterances"][ev["id"]] = ev
-            if progress:
-                progress(1)
-        elif ev["event"] == "done":
-            raw["peak_rss_mb"] = ev["peak_rss_mb"]
-    proc.wait()
-    errfile.seek(0)
-    err = errfile.read()
-    errfile.close()
-    if proc.returncode != 0 or raw["peak_rss_mb"] is None:
-        last = err.strip().splitlines()[-1] if err.strip() else f"exit code {proc.returncode}"
-        raise RuntimeError(f"Transcription with {config.label} failed: {last}")
-    raw["wall_s"] = round(time.perf_counter() - t0, 3)
-    return raw
+def run_configuration(utterances: list[Utterance], config: Configuration, progress=None, engine=None) -> dict:
+    """Transcribe every utterance with ``config`` on ``engine`` (default: a fresh local subprocess);
+    raw results, not scored."""
+    from eval.engines import LocalEngine
+
+    engine = engine or LocalEngine()
+    items = [{"id": u.id, "audio": u.audio} for u in utterances]
+    try:
+        return engine.run(_job_of(config, engine.cpu_threads), items, progress)
+    except RuntimeError as e:
+        raise RuntimeError(f"Transcription with {config.label} failed: {e}") from None
 
 
 def _score_configuration(utterances: list[Utterance], config: Configuration, raw: dict) -> dict:
@@ -196,7 +149,8 @@ def _score_configuration(utterances: list[Utterance], config: Configuration, raw
     return {**summary, "hotwords": vocab,
             "counts": {k: getattr(score, k) for k in ("hits", "substitutions", "deletions", "insertions")},
             "top_substitutions": [list(t) for t in score.top_substitutions],
-            "failed_utterances": failed, "per_utterance": per}
+            "failed_utterances": failed, "per_utterance": per,
+            **({"actors": raw["actors"]} if "actors" in raw else {})}
 
 
 _SUMMARY_KEYS = ("label", "model", "beam", "vocabulary", "wer", "cer", "ci95", "utterances", "failed", "words",
@@ -210,28 +164,32 @@ def summary_of(results: dict) -> dict:
 
 
 def evaluate(utterances: list[Utterance], configs: list[Configuration], manifest: str = "",
-             subset: str | None = None, progress_factory=None) -> dict:
+             subset: str | None = None, progress_factory=None, engine=None) -> dict:
     """Run and score every configuration; returns the full results (what results.json holds).
 
     ``progress_factory(total, description)`` returns a context manager with ``update(n)``
-    (a tqdm bar in the CLI); None runs quietly.
+    (a tqdm bar in the CLI); None runs quietly. ``engine``: an open engine from
+    ``eval.engines.open_engine`` (default: local subprocesses).
     """
     import assistant
+    from eval.engines import LocalEngine
 
+    engine = engine or LocalEngine()
     load_before = os.getloadavg()
     configurations = []
     for config in configs:
         if progress_factory:
             with progress_factory(len(utterances), config.label) as bar:
-                raw = run_configuration(utterances, config, bar.update)
+                raw = run_configuration(utterances, config, bar.update, engine)
         else:
-            raw = run_configuration(utterances, config)
+            raw = run_configuration(utterances, config, engine=engine)
         if not any("hypothesis" in r for r in raw["utterances"].values()):
             first = next(iter(raw["utterances"].values()), {}).get("error", "no result")
             raise ManifestError(f"None of the {len(utterances)} recordings could be transcribed with "
                                 f"{config.label}; the first error: {first}")
         configurations.append(_score_configuration(utterances, config, raw))
     return {
+        "engine": engine.describe(),
         "casenote_version": assistant.__version__,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "manifest": manifest, "subset": subset,
@@ -241,7 +199,7 @@ def evaluate(utterances: list[Utterance], configs: list[Configuration], manifest
         "cer_method": "character edit distance on the normalised text, spaces included",
         "rtf_method": "decoding time (audio already read) / audio duration, model load excluded",
         "memory_method": "peak RSS (ru_maxrss) of a fresh subprocess per configuration: "
-                         "Python + model + decoding",
+                         "Python + model + decoding (on Ray: the largest of any one actor process)",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "loadavg_before": [round(x, 2) for x in load_before],
                     "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
@@ -279,5 +237,3 @@ def combine_results(paths: list[str | Path]) -> dict:
                                "configurations": [c["label"] for c in r["configurations"]]} for p, r in runs]}
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
-    _worker()

@@ -96,10 +96,11 @@ def _extraction_section(runs, voices) -> tuple[dict, dict]:
 
 
 def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny.en", beam: int = 5,
-                        progress=None, gold_path: str = "") -> dict:
-    """Synthesise, transcribe and score every gold item with every voice; the report's content."""
+                        progress=None, gold_path: str = "", engine=None) -> dict:
+    """Synthesise, transcribe and score every gold item with every voice; the report's content.
+    ``engine``: an entered engine of ``eval.engines`` (e.g. Ray); None transcribes in this process."""
     options = TranscribeOptions(model=model, beam_size=beam)   # product settings
-    runs = transcribe_gold(items, voices, options, progress=progress)
+    runs = transcribe_gold(items, voices, options, progress=progress, engine=engine)
     wer_section, wer = _wer_section(runs, voices)
     red_sections, red = _redaction_section(runs, voices)
     ext_sections, ext = _extraction_section(runs, voices)
@@ -115,6 +116,8 @@ def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny
                                              f"{red['all']['items_present']} items)"),
                      ("must-keep retention", pct(red["all"]["must_keep"]["retention"])),
                      ("field score mean", f"{ext['mean']:.3f}" if ext["mean"] is not None else "n/a")]
-    return {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "summary": summary, "summary_text": summary_text,
+    engine_info = engine.describe() if engine else {"engine": "local", "workers": 1, "in_process": True}
+    return {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine_info, "summary": summary,
+            "summary_text": summary_text,
             "sections": [wer_section, *red_sections, *ext_sections], "transcription": wer,
             "redaction": red, "extraction": ext}

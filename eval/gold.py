@@ -1,7 +1,7 @@
 """Gold dictations (format: ../shared/spec/gold-format.md) and their Whisper transcripts.
 
 ``transcribe_gold`` synthesises each item's ``spoken`` text with each voice, transcribes it with
-the real model, and caches the transcript (keyed by voice, text and model options) under
+the real model, and caches the transcript (keyed by the audio and ``decoder_fingerprint``) under
 ``.cache/eval-transcripts`` so that repeated evaluations do not pay for Whisper again.
 """
 from __future__ import annotations
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.transcribe import Transcript, TranscribeOptions, decoder_fingerprint, transcribe
+from assistant.vocabulary import load_terms
+from eval.engines.job import TranscriptionJob, run_items
 from eval.synth import cached_synthesis
 
 __all__ = ["GOLD_DIR", "load_gold", "project_gold_files", "GoldTranscript", "transcribe_gold", "cached_transcribe",
-           "leak_id_digits"]
+           "transcript_cache_path", "leak_id_digits"]
 
 GOLD_DIR = Path(__file__).parent / "gold"
 _CACHE = Path(__file__).resolve().parents[1] / ".cache"
@@ -41,37 +43,73 @@ class GoldTranscript:
     transcript: Transcript
 
 
+def transcript_cache_path(audio: Path, options: TranscribeOptions, cache_dir: str | Path | None = None,
+                          threads: int | None = None) -> Path:
+    """Where the transcript of ``audio`` decoded with ``options`` is cached. The key is the audio's
+    bytes plus ``decoder_fingerprint`` (model files, library versions, the CPU instruction set, the
+    thread count, options with the resolved hotword list, the transcription code), so a cached
+    transcript is never answered for a decode that could have come out differently."""
+    audio_sha = hashlib.sha256(Path(audio).read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([audio_sha, decoder_fingerprint(options, threads)]).encode()).hexdigest()[:24]
+    return Path(cache_dir or _CACHE) / "eval-transcripts" / f"{key}.json"
+
+
 def cached_transcribe(audio: Path, options: TranscribeOptions = TranscribeOptions(),
                       cache_dir: str | Path | None = None) -> Transcript:
-    """``transcribe(audio, options)``, cached under ``cache_dir/eval-transcripts``. The key is the
-    audio's bytes plus ``decoder_fingerprint`` (model files, library versions, the CPU instruction
-    set, options with the resolved hotword list, the transcription code), so a cached transcript is
-    never answered for a decode that could have come out differently."""
-    fingerprint = decoder_fingerprint(options)
-    audio_sha = hashlib.sha256(Path(audio).read_bytes()).hexdigest()
-    key = hashlib.sha256(json.dumps([audio_sha, fingerprint]).encode()).hexdigest()[:24]
-    tpath = Path(cache_dir or _CACHE) / "eval-transcripts" / f"{key}.json"
+    """``transcribe(audio, options)`` in this process, cached at ``transcript_cache_path``."""
+    tpath = transcript_cache_path(audio, options, cache_dir)
     if tpath.exists():
         return Transcript.from_dict(json.loads(tpath.read_text()))
     t = transcribe(audio, options)
-    tpath.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tpath.with_name(f".{tpath.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(t.to_dict()))
-    tmp.replace(tpath)
+    _write_atomic(tpath, t.to_dict())
     return t
 
 
+def _write_atomic(path: Path, data: dict) -> None:
+    """Another process reading the cache never sees a half-written transcript."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.replace(path)
+
+
 def transcribe_gold(items: list[dict], voices=("espeak", "piper"), options: TranscribeOptions = TranscribeOptions(),
-                    cache_dir: str | Path | None = None, progress=None) -> list[GoldTranscript]:
+                    cache_dir: str | Path | None = None, progress=None, engine=None) -> list[GoldTranscript]:
+    """``engine`` (from ``eval.engines.open_engine``, entered) transcribes what is not cached yet;
+    None transcribes in this process. The speech is synthesised here either way."""
     cache = Path(cache_dir) if cache_dir else _CACHE
-    out = []
+    # The resolved hotword list, not the option: None means "whatever is configured" (on the driver).
+    terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
+    threads = engine.cpu_threads if engine else None
+    planned = []
     for item in items:
         for voice in voices:
             audio = cached_synthesis(item["spoken"], voice, cache / "eval-speech")
-            out.append(GoldTranscript(item, voice, audio, cached_transcribe(audio, options, cache)))
-            if progress:
-                progress(1)
-    return out
+            planned.append((item, voice, audio, transcript_cache_path(audio, options, cache, threads)))
+    todo = {str(tpath): {"id": str(tpath), "audio": str(audio)} for _, _, audio, tpath in planned
+            if not tpath.exists()}
+    if progress and len(planned) > len(todo):
+        progress(len(planned) - len(todo))
+    if todo:
+        job = TranscriptionJob(options.model, options.beam_size, tuple(terms), threads, keep_transcript=True)
+        for rec in _transcribe_all(job, list(todo.values()), engine, progress):
+            if "error" in rec:
+                raise RuntimeError(f"Transcribing {rec['id']} failed: {rec['error']}")
+            _write_atomic(Path(rec["id"]), rec["transcript"])
+    return [GoldTranscript(item, voice, audio, Transcript.from_dict(json.loads(tpath.read_text())))
+            for item, voice, audio, tpath in planned]
+
+
+def _transcribe_all(job: TranscriptionJob, items: list[dict], engine, progress):
+    """Per-utterance records, in this process (the shared loop) or on ``engine``."""
+    if engine is None:
+        for kind, rec in run_items(job, items):
+            if kind == "utterance":
+                if progress:
+                    progress(1)
+                yield rec
+    else:
+        yield from engine.run(job, items, progress)["utterances"].values()
 
 
 _DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",

@@ -1,12 +1,13 @@
 """``casenote eval asr``, ``casenote eval dictation`` and ``casenote eval edits``."""
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 import click
 
-from assistant.cli.base import BadInput, emit, eval_group, handle_errors
+from assistant.cli.base import BadInput, emit, eval_group, fail, handle_errors
 
 __all__ = ["eval_asr_command", "eval_dictation_command", "eval_edits_command"]
 
@@ -49,6 +50,46 @@ def _out_dir(out: str | None, kind: str) -> Path:
     return path
 
 
+def _engine_options(command):
+    """--engine / --address / --workers / --cpu-threads, shared by eval asr and eval dictation."""
+    options = [
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="Where to transcribe: this machine, or a Ray cluster (needs the cluster extra: "
+                          "pip install -e \".[cluster]\")."),
+        click.option("--address", default=None,
+                     help="With --engine ray: join this running cluster (e.g. 127.0.0.1:6379) instead of "
+                          "starting a private local one for the command."),
+        click.option("--workers", type=click.IntRange(1, 256), default=None,
+                     help="With --engine ray: actors, each holding one loaded model "
+                          "(default: the CPUs of the local instance or of the cluster)."),
+        click.option("--cpu-threads", "cpu_threads", type=click.IntRange(1, 256), default=None,
+                     help="CTranslate2 threads per model, the same on every engine (default: this machine's CPUs)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextlib.contextmanager
+def _running_engine(engine: str, address: str | None, workers: int | None, cpu_threads: int | None):
+    """Open, start (or join) and finally stop the engine; refusals (no Ray installed, more workers
+    than CPUs, a cluster that cannot be joined) are bad input, exit 2."""
+    from eval.engines import open_engine
+    from eval.engines.ray_cluster import RayRefused, RayUnavailable
+
+    if engine == "local" and (address or workers):
+        raise BadInput(f"--{'address' if address else 'workers'} needs --engine ray.")
+    try:
+        running = open_engine(engine, address=address, workers=workers, cpu_threads=cpu_threads)
+        running.__enter__()
+    except (RayUnavailable, RayRefused) as e:
+        raise BadInput(str(e)) from None
+    try:
+        yield running
+    finally:
+        running.__exit__(None, None, None)
+
+
 def _progress_factory():
     from tqdm import tqdm
 
@@ -72,15 +113,18 @@ def _progress_factory():
               help="Folder for report.md, report.html, plots and results.json "
                    "(default: $CASENOTE_HOME/reports/asr-TIMESTAMP).")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary object instead of a table.")
+@_engine_options
 @handle_errors
-def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit, out, as_json):
+def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit, out, as_json,
+                     engine, address, workers, cpu_threads):
     """Word and character error rate, confidence interval, speed and memory of
     transcription on recordings with reference texts, for each model x beam.
 
     Reference and hypothesis are normalised alike with Whisper's English
     normaliser (British and American spellings count as equal). Each
-    configuration runs in a fresh subprocess, so its peak memory is its own.
-    With --json prints {"configurations": [{label, model, beam, wer, cer, ci95,
+    configuration runs in a fresh subprocess, so its peak memory is its own;
+    with --engine ray it runs on Ray actors (one loaded model each) with the
+    same per-utterance hypotheses, so the same WER. With --json prints {"configurations": [{label, model, beam, wer, cer, ci95,
     utterances, words, audio_s, rtf, load_s, peak_rss_mb, ...}], ...}; the same
     figures are in results.json.
 
@@ -90,6 +134,8 @@ def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit
           --model tiny.en,base --beam 1,5 --out reports/test-other
       casenote eval asr --manifest ../shared/data/real_speech/refs.tsv --limit 5 --json
       casenote eval asr --manifest refs.tsv --vocabulary off,on --out reports/vocab
+      casenote eval asr --manifest ../shared/data/real_speech/refs.tsv --limit 6 --engine ray --workers 2
+      casenote eval asr --manifest /data/refs.tsv --engine ray --address 127.0.0.1:6379 --out reports/cluster
       casenote eval asr --from-results reports/tiny/results.json --from-results reports/base/results.json \\
           --out reports/all
     """
@@ -114,11 +160,14 @@ def eval_asr_command(manifest, from_results, models, beams, vocab, subset, limit
         from models import resolve_model
         resolve_model(m)
     out_dir = _out_dir(out, "asr")
-    try:
-        results = evaluate(utterances, configs, manifest=str(manifest), subset=subset,
-                           progress_factory=_progress_factory())
-    except ManifestError as e:
-        raise BadInput(str(e)) from None
+    with _running_engine(engine, address, workers, cpu_threads) as running:
+        try:
+            results = evaluate(utterances, configs, manifest=str(manifest), subset=subset,
+                               progress_factory=_progress_factory(), engine=running)
+        except ManifestError as e:
+            raise BadInput(str(e)) from None
+        except RuntimeError as e:   # a worker process or actor died: a runtime failure, exit 1
+            fail(str(e), 1)
     _print_asr(results, write_asr_report(results, out_dir), as_json)
 
 
@@ -134,6 +183,10 @@ def _print_asr(results: dict, paths: dict, as_json: bool) -> None:
         lines.append(f"{c['label']:24} {c['utterances']:5d} {c['words']:6d} {pct(c['wer'], 2):>7} {ci:>13} "
                      f"{pct(c['cer'], 2):>7} {c['rtf'] if c['rtf'] is not None else 'n/a':>7} {c['load_s']:>7} "
                      f"{c['peak_rss_mb']:>8}" + (f"  ({c['failed']} failed)" if c["failed"] else ""))
+    eng = results.get("engine", {"engine": "local"})
+    if eng["engine"] != "local":
+        lines.append(f"engine: {eng['engine']}, {eng['workers']} worker(s), {eng['cpu_threads']} thread(s) each, "
+                     f"cluster CPUs {eng['cluster_resources'].get('CPU')}")
     lines += [f"report: {paths['html']}", f"results: {paths['results']}"]
     emit(summary, as_json, "\n".join(lines))
 
@@ -147,19 +200,23 @@ def _print_asr(results: dict, paths: dict, as_json: bool) -> None:
 @click.option("--out", default=None, type=click.Path(file_okay=False),
               help="Folder for report.md, report.html and results.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@_engine_options
 @handle_errors
-def eval_dictation_command(gold, voices, model, beam, out, as_json):
+def eval_dictation_command(gold, voices, model, beam, out, as_json, engine, address, workers, cpu_threads):
     """Run the whole pipeline on synthesised gold dictations: transcription
     WER, redaction leak rate and must-keep retention, and note field scores,
     per voice, in one report.
 
     The speech is made on this device (espeak-ng, Piper) and cached, as are
-    the transcripts, so a second run is quick.
+    the transcripts, so a second run is quick. With --engine ray the
+    transcriptions not yet cached run on Ray actors (the synthesised audio
+    must be at the same path on every node).
 
     \b
     Examples:
       casenote eval dictation --gold eval/heldout/dictations.json
       casenote eval dictation --gold ../shared/data/dictations/samples.json --voices piper --json
+      casenote eval dictation --gold eval/blind/dictations.json --engine ray --workers 2
     """
     from eval.dictation import evaluate_dictations
     from eval.gold import load_gold
@@ -180,8 +237,10 @@ def eval_dictation_command(gold, voices, model, beam, out, as_json):
     out_dir = _out_dir(out, "dictation")
     from tqdm import tqdm
 
-    with tqdm(total=len(items) * len(vs), desc="dictations", unit="utt", leave=False, disable=None) as bar:
-        results = evaluate_dictations(items, vs, model=model, beam=beam, progress=bar.update, gold_path=str(gold))
+    with _running_engine(engine, address, workers, cpu_threads) as running, \
+            tqdm(total=len(items) * len(vs), desc="dictations", unit="utt", leave=False, disable=None) as bar:
+        results = evaluate_dictations(items, vs, model=model, beam=beam, progress=bar.update, gold_path=str(gold),
+                                      engine=running if engine == "ray" or cpu_threads else None)
     paths = write_dictation_report(results, out_dir)
     summary = {**results["summary"], "report": str(paths["html"]), "results": str(paths["results"])}
     text = [f"{k}: {v}" for k, v in results["summary_text"]] + [f"report: {paths['html']}"]
