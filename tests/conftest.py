@@ -13,11 +13,17 @@ SHARED = Path(os.environ.get("CASENOTE_SHARED", ROOT.parent / "shared"))
 SYNTH_CACHE = ROOT / ".cache" / "test-speech"
 
 
+TEST_PASSPHRASE = "correct horse battery staple (tests only)"
+
+
 @pytest.fixture(autouse=True)
 def casenote_home(tmp_path, monkeypatch):
+    """Every test: its own ``$CASENOTE_HOME`` and the store's passphrase in ``$CASENOTE_PASSPHRASE``
+    (set in the environment, so subprocesses such as the CLI inherit both)."""
     home = tmp_path / "casenote-home"
     home.mkdir()
     monkeypatch.setenv("CASENOTE_HOME", str(home))
+    monkeypatch.setenv("CASENOTE_PASSPHRASE", TEST_PASSPHRASE)
     return home
 
 
