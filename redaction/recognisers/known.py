@@ -148,12 +148,17 @@ def sounds_like(heard: str, name: str) -> bool:
     h, n = heard.lower(), name.lower()
     if len(h) < 3 or len(n) < 3 or h == n:
         return h == n
-    if h[0] != n[0] and jellyfish.metaphone(h)[:1] != jellyfish.metaphone(n)[:1]:
+    hc, nc = jellyfish.metaphone(h), jellyfish.metaphone(n)
+    if h[0] != n[0] and hc[:1] != nc[:1]:
         return False
-    return jellyfish.metaphone(h) == jellyfish.metaphone(n) or jellyfish.jaro_winkler_similarity(h, n) >= _SPELLING_SIMILARITY
+    # the same sounds, or the name's sounds and one more ("Maybitt" for "Mabey"), or a near spelling
+    return hc == nc or (len(nc) >= 2 and hc.startswith(nc) and len(hc) == len(nc) + 1) \
+        or jellyfish.jaro_winkler_similarity(h, n) >= _SPELLING_SIMILARITY
 
 
 def _after_cue(lows: list[str], k: int) -> bool:
+    if k > 0 and lows[k - 1] == ".":   # "Mr." / "Mrs." as Whisper writes titles
+        k -= 1
     for n in range(1, _MAX_CUE + 1):
         if k - n >= 0 and tuple(lows[k - n:k]) in _CUES:
             return True
