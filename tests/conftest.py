@@ -16,6 +16,19 @@ SYNTH_CACHE = ROOT / ".cache" / "test-speech"
 TEST_PASSPHRASE = "correct horse battery staple (tests only)"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def casenote_passphrase():
+    """The store's passphrase for the whole session too, so module- and session-scoped fixtures
+    (a review-screen server, say) and their subprocesses can open the store."""
+    old = os.environ.get("CASENOTE_PASSPHRASE")
+    os.environ["CASENOTE_PASSPHRASE"] = TEST_PASSPHRASE
+    yield TEST_PASSPHRASE
+    if old is None:
+        os.environ.pop("CASENOTE_PASSPHRASE", None)
+    else:
+        os.environ["CASENOTE_PASSPHRASE"] = old
+
+
 @pytest.fixture(autouse=True)
 def casenote_home(tmp_path, monkeypatch):
     """Every test: its own ``$CASENOTE_HOME`` and the store's passphrase in ``$CASENOTE_PASSPHRASE``
