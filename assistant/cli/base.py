@@ -13,7 +13,7 @@ import click
 
 import assistant
 
-__all__ = ["cli", "eval_group", "emit", "fail", "handle_errors", "read_text_input", "BadInput", "EXIT_BAD_INPUT",
+__all__ = ["cli", "ask_passphrase", "eval_group", "emit", "fail", "handle_errors", "read_text_input", "BadInput", "EXIT_BAD_INPUT",
            "MAX_TEXT_INPUT_BYTES"]
 
 EXIT_BAD_INPUT = 2
@@ -24,7 +24,7 @@ class BadInput(Exception):
     """Raised by any command for input the user must fix; exits 2 with the message."""
 
 
-def _ask_passphrase(new: bool) -> str | None:
+def ask_passphrase(new: bool) -> str | None:
     """The store's passphrase typed on the terminal (hidden; asked twice for a new store); None when
     there is no terminal, so non-interactive use gets the message to set CASENOTE_PASSPHRASE."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
@@ -50,7 +50,7 @@ def cli():
     """
     from assistant.store.keys import set_prompt
 
-    set_prompt(_ask_passphrase)
+    set_prompt(ask_passphrase)
 
 
 @cli.group("eval")

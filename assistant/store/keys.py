@@ -40,6 +40,7 @@ _FORMAT = "casenote-keyring-1"
 _MASTER_AAD = b"casenote master key v1"
 
 _prompt: Callable[[bool], str] | None = None
+_prompted: str | None = None            # a passphrase typed at the prompt, kept in memory for this process
 _cache: dict[bytes, bytes] = {}          # sha256(keyring bytes + passphrase) -> master key, this process only
 _cache_lock = threading.Lock()
 
@@ -55,9 +56,10 @@ def set_prompt(fn: Callable[[bool], str] | None) -> None:
 
 
 def get_passphrase(given: str | None = None, new: bool = False) -> str:
-    value = given if given is not None else os.environ.get(PASSPHRASE_ENV)
+    global _prompted
+    value = given if given is not None else os.environ.get(PASSPHRASE_ENV, _prompted)
     if value is None and _prompt is not None:
-        value = _prompt(new)
+        value = _prompted = _prompt(new)   # asked once per process, not per Store()
     if value is None:
         raise PassphraseError(f"the Casenote store is encrypted: set {PASSPHRASE_ENV} to its passphrase "
                               "(or run interactively to be asked for it)")
@@ -131,7 +133,12 @@ def unlock(db_path: Path, passphrase: str | None = None) -> tuple[bytes, bool]:
     token = hashlib.sha256(blob + b"\0" + pw.encode("utf-8")).digest()
     with _cache_lock:   # Argon2id is slow on purpose: derive once per process, not per Store()
         if token not in _cache:
-            _cache[token] = _unwrap_master(blob, pw)
+            try:
+                _cache[token] = _unwrap_master(blob, pw)
+            except PassphraseError:
+                global _prompted
+                _prompted = None   # a mistyped passphrase is asked for again, not reused
+                raise
         return _cache[token], False
 
 

@@ -1,0 +1,157 @@
+"""What encryption at rest costs: `process` and the store's review actions with encryption on (as
+shipped: SQLCipher, wrapped per-note keys, AES-GCM audio) and off (the same code with the cipher
+layers swapped for plain SQLite, raw keys and a plain copy), in one process, alternating runs so
+load changes hit both alike. Prints numbers and the load average (no pass/fail).
+
+    .venv/bin/python benchmarks/encryption_bench.py [--runs 5] [--actions 20] [--voice piper]
+
+The Argon2id unlock (once per process) is reported on its own line. Whisper's model is loaded
+before timing starts, so `process` here is import + speaker check + transcribe + redact + extract +
+store on a dictation the project synthesises itself.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eval.synth import cached_synthesis  # noqa: E402
+
+DICTATION = ("Post session note. I saw John Smith at the office today and he attended on time. His phone number is "
+             "07700 900461. We talked about his housing and his debts, and I referred him to Shelter. He said he "
+             "has been drinking less. He agreed to bring his tenancy letter. His next appointment is on Friday at "
+             "ten in the morning.")
+
+
+@contextlib.contextmanager
+def encryption(on: bool):
+    """Encryption as shipped, or the same store with its three cipher layers made plain."""
+    if on:
+        yield
+        return
+    import sqlcipher3
+
+    from assistant.store import dbfile, keys, store as store_mod
+
+    def plain_connect(path, key):
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlcipher3.Row
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY",
+                       "synchronous=FULL", "busy_timeout=30000"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    def plain_copy(src, dst, key, chunk=1 << 20):
+        h = hashlib.sha256()
+        for block in iter(lambda: src.read(chunk), b""):
+            h.update(block)
+            dst.write(block)
+        return h.hexdigest()
+
+    def plain_read(path, key):
+        with open(path, "rb") as f:
+            yield from iter(lambda: f.read(1 << 20), b"")
+
+    saved = (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
+             store_mod.decrypt_chunks)
+    dbfile.connect, dbfile.is_plaintext = plain_connect, lambda p: False
+    keys.wrap = lambda k, secret, ctx: secret
+    keys.unwrap = lambda k, blob, ctx: blob
+    store_mod.encrypt_stream, store_mod.decrypt_chunks = plain_copy, plain_read
+    try:
+        yield
+    finally:
+        (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
+         store_mod.decrypt_chunks) = saved
+
+
+def _time(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _one_home(on: bool, wav: Path, actions: int) -> dict[str, list[float]]:
+    from assistant.pipeline import process_dictation
+    from assistant.store import Store
+
+    home = tempfile.mkdtemp(prefix="casenote-bench-")
+    os.environ["CASENOTE_HOME"] = home
+    out: dict[str, list[float]] = {}
+    try:
+        with encryption(on):
+            s = Store()
+            cid = s.grant_consent("jsmith", retention="keep_days:7")
+            out["process"] = [_time(lambda: process_dictation(wav, "jsmith", cid, "2026-03-09", store=s))]
+            nid = s.list_notes()[0]["id"]
+            # as the review screen does it: each action opens its own Store (one per request)
+            for i in range(actions):
+                out.setdefault("open store", []).append(_time(lambda: Store().close()))
+                out.setdefault("show note", []).append(_time(lambda: Store().get_note(nid)))
+                out.setdefault("accept field", []).append(
+                    _time(lambda: Store().review_field(nid, "contact_type", "accept", None, "jsmith")))
+                out.setdefault("edit field", []).append(
+                    _time(lambda: Store().review_field(nid, "actions", "edit", [f"Bring the letter ({i})"], "jsmith")))
+                out.setdefault("play audio", []).append(
+                    _time(lambda: b"".join(Store().audio_chunks(nid, "jsmith"))))
+            note = s.get_note(nid)
+            word = re.search(r"housing|[a-z]{7,}", note["transcript"])
+            out["redaction add"] = [_time(lambda: s.set_redactions(
+                nid, note["entities"] + [{"type": "PERSON", "r_start": word.start(), "r_end": word.end()}], "jsmith"))]
+            out["correction"] = [_time(lambda: s.correct_transcript(nid, s.get_note(nid)["transcript"] + " Noted.",
+                                                                    "jsmith"))]
+            for name, f in s.get_note(nid)["fields"].items():
+                if not f["review"]:
+                    s.review_field(nid, name, "accept", None, "jsmith")
+            out["save note"] = [_time(lambda: s.save_note(nid, "jsmith"))]
+            out["export json"] = [_time(lambda: s.export_note(nid, "json", "jsmith"))]
+            s.close()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--actions", type=int, default=20)
+    ap.add_argument("--voice", default="piper")
+    args = ap.parse_args()
+    os.environ.setdefault("CASENOTE_PASSPHRASE", "benchmark passphrase, not a secret")
+    wav = cached_synthesis(DICTATION, args.voice, ROOT / ".cache" / "test-speech")
+    from assistant.store import keys
+    from assistant.transcribe import transcribe
+
+    transcribe(str(wav))   # load the model and warm spaCy outside the timings
+    _one_home(True, wav, 2), _one_home(False, wav, 2)
+    load0 = os.getloadavg()
+    results = {True: {}, False: {}}
+    for _ in range(args.runs):
+        for on in (True, False):
+            for k, v in _one_home(on, wav, args.actions).items():
+                results[on].setdefault(k, []).extend(v)
+    load1 = os.getloadavg()
+    with tempfile.TemporaryDirectory() as d:
+        keys._cache.clear()
+        unlock = _time(lambda: keys.unlock(Path(d) / "x.db"))
+    print(f"load average before {load0[0]:.2f}, after {load1[0]:.2f}; runs {args.runs}, actions {args.actions}")
+    print(f"{'action':<14} {'plain ms':>10} {'encrypted ms':>13} {'overhead':>9}")
+    for k in results[True]:
+        off, on = statistics.median(results[False][k]) * 1000, statistics.median(results[True][k]) * 1000
+        print(f"{k:<14} {off:>10.1f} {on:>13.1f} {100 * (on - off) / off:>8.1f}%")
+    print(f"Argon2id unlock, once per process: {unlock * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
