@@ -5,6 +5,9 @@ load changes hit both alike. Prints numbers and the load average (no pass/fail).
 
     .venv/bin/python benchmarks/encryption_bench.py [--runs 5] [--actions 20] [--voice piper]
 
+Review actions are timed as the review screen makes them (a Store per request, the note read,
+the action, the note read again and rendered), alternating encrypted and plain every repeat.
+
 The Argon2id unlock (once per process) is reported on its own line. Whisper's model is loaded
 before timing starts, so `process` here is import + speaker check + transcribe + redact + extract +
 store on a dictation the project synthesises itself.
@@ -82,43 +85,68 @@ def _time(fn) -> float:
     return time.perf_counter() - t0
 
 
-def _one_home(on: bool, wav: Path, actions: int) -> dict[str, list[float]]:
+def _setup(on: bool, wav: Path) -> dict:
+    """A fresh home with one processed note; returns the home, the note and the time `process` took."""
     from assistant.pipeline import process_dictation
     from assistant.store import Store
 
     home = tempfile.mkdtemp(prefix="casenote-bench-")
     os.environ["CASENOTE_HOME"] = home
-    out: dict[str, list[float]] = {}
-    try:
-        with encryption(on):
-            s = Store()
-            cid = s.grant_consent("jsmith", retention="keep_days:7")
-            out["process"] = [_time(lambda: process_dictation(wav, "jsmith", cid, "2026-03-09", store=s))]
-            nid = s.list_notes()[0]["id"]
-            # as the review screen does it: each action opens its own Store (one per request)
-            for i in range(actions):
-                out.setdefault("open store", []).append(_time(lambda: Store().close()))
-                out.setdefault("show note", []).append(_time(lambda: Store().get_note(nid)))
-                out.setdefault("accept field", []).append(
-                    _time(lambda: Store().review_field(nid, "contact_type", "accept", None, "jsmith")))
-                out.setdefault("edit field", []).append(
-                    _time(lambda: Store().review_field(nid, "actions", "edit", [f"Bring the letter ({i})"], "jsmith")))
-                out.setdefault("play audio", []).append(
-                    _time(lambda: b"".join(Store().audio_chunks(nid, "jsmith"))))
-            note = s.get_note(nid)
-            word = re.search(r"housing|[a-z]{7,}", note["transcript"])
-            out["redaction add"] = [_time(lambda: s.set_redactions(
-                nid, note["entities"] + [{"type": "PERSON", "r_start": word.start(), "r_end": word.end()}], "jsmith"))]
-            out["correction"] = [_time(lambda: s.correct_transcript(nid, s.get_note(nid)["transcript"] + " Noted.",
-                                                                    "jsmith"))]
-            for name, f in s.get_note(nid)["fields"].items():
-                if not f["review"]:
-                    s.review_field(nid, name, "accept", None, "jsmith")
-            out["save note"] = [_time(lambda: s.save_note(nid, "jsmith"))]
-            out["export json"] = [_time(lambda: s.export_note(nid, "json", "jsmith"))]
-            s.close()
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    with encryption(on):
+        s = Store()
+        cid = s.grant_consent("jsmith", retention="keep_days:7")
+        took = _time(lambda: process_dictation(wav, "jsmith", cid, "2026-03-09", store=s))
+        nid = s.list_notes()[0]["id"]
+        s.close()
+    return {"home": home, "note": nid, "process": took}
+
+
+def _screen(action):
+    """One review-screen request as the handlers make it: open a Store, read the note, act, read it
+    again and render the page parts (transcript, field cards, CRISSA, redaction chips)."""
+    from assistant.store import Store
+    from review_ui import render
+    from review_ui.fields import FIELD_NAMES
+
+    def run(nid):
+        s = Store()
+        s.get_note(nid)
+        action(s, nid)
+        note = s.get_note(nid)
+        render.transcript_html(note), render.crissa_html(note), render.progress_html(note)
+        [render.field_card_html(note, n) for n in FIELD_NAMES]
+        s.close()
+    return run
+
+
+def _actions() -> dict:
+    def add(s, nid):
+        note = s.get_note(nid)
+        w = re.search(r"housing|[a-z]{7,}", note["transcript"])
+        if w:
+            s.set_redactions(nid, note["entities"] + [{"type": "PERSON", "r_start": w.start(), "r_end": w.end()}],
+                             "jsmith")
+
+    return {
+        "open note": _screen(lambda s, nid: None),
+        "accept field": _screen(lambda s, nid: s.review_field(nid, "contact_type", "accept", None, "jsmith")),
+        "edit field": _screen(lambda s, nid: s.review_field(nid, "actions", "edit", ["Bring the letter"], "jsmith")),
+        "play audio": _screen(lambda s, nid: b"".join(s.audio_chunks(nid, "jsmith"))),
+        "redaction add": _screen(add),
+        "correction": _screen(lambda s, nid: s.correct_transcript(nid, s.get_note(nid)["transcript"] + " Noted.",
+                                                                  "jsmith")),
+    }
+
+
+def _measure(homes: dict, repeats: int) -> dict:
+    """Each action in turn, alternating encrypted and plain on every repeat."""
+    out = {True: {}, False: {}}
+    for name, run in _actions().items():
+        for _ in range(repeats):
+            for on in (True, False):
+                os.environ["CASENOTE_HOME"] = homes[on]["home"]
+                with encryption(on):
+                    out[on].setdefault(name, []).append(_time(lambda: run(homes[on]["note"])))
     return out
 
 
@@ -134,13 +162,21 @@ def main() -> None:
     from assistant.transcribe import transcribe
 
     transcribe(str(wav))   # load the model and warm spaCy outside the timings
-    _one_home(True, wav, 2), _one_home(False, wav, 2)
     load0 = os.getloadavg()
-    results = {True: {}, False: {}}
+    results = {True: {"process": []}, False: {"process": []}}
+    homes = {}
     for _ in range(args.runs):
         for on in (True, False):
-            for k, v in _one_home(on, wav, args.actions).items():
-                results[on].setdefault(k, []).extend(v)
+            h = _setup(on, wav)
+            results[on]["process"].append(h["process"])
+            if on not in homes:
+                homes[on] = h
+            else:
+                shutil.rmtree(h["home"], ignore_errors=True)
+    for on, timings in _measure(homes, args.actions).items():
+        results[on].update(timings)
+    for h in homes.values():
+        shutil.rmtree(h["home"], ignore_errors=True)
     load1 = os.getloadavg()
     with tempfile.TemporaryDirectory() as d:
         keys._cache.clear()
