@@ -31,10 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from eval.synth import cached_synthesis  # noqa: E402
 
-DICTATION = ("Post session note. I saw John Smith at the office today and he attended on time. His phone number is "
-             "07700 900461. We talked about his housing and his debts, and I referred him to Shelter. He said he "
-             "has been drinking less. He agreed to bring his tenancy letter. His next appointment is on Friday at "
-             "ten in the morning.")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from process_bench import DICTATION  # noqa: E402  (the same dictation as the process benchmark)
 
 
 @contextlib.contextmanager

@@ -135,29 +135,27 @@ def rendered_spans(entities: Sequence) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def _carry(offset: int, pairs, at_end: bool) -> int:
+    """Map ``offset`` through (from_start, from_end, to_start, to_end) spans, sorted."""
+    shift = 0
+    for a, b, c, d in pairs:
+        if offset <= a:
+            break
+        if offset < b:
+            return d if at_end else c
+        shift = d - b
+    return offset + shift
+
+
 def to_original(r_offset: int, entities: Sequence, at_end: bool = False) -> int:
     """Offset in the rendering -> offset in the input. Inside a placeholder: the start of the value
     it replaced, or its end with ``at_end`` (for the end of a span)."""
-    shift = 0
-    for s, t, rs, rt in rendered_spans(entities):
-        if r_offset <= rs:
-            break
-        if r_offset < rt:
-            return t if at_end else s
-        shift = t - rt
-    return r_offset + shift
+    return _carry(r_offset, [(rs, rt, s, t) for s, t, rs, rt in rendered_spans(entities)], at_end)
 
 
 def to_redacted(offset: int, entities: Sequence, at_end: bool = False) -> int:
     """Offset in the input -> offset in the rendering (inside a value: its placeholder's edge)."""
-    shift = 0
-    for s, t, rs, rt in rendered_spans(entities):
-        if offset <= s:
-            break
-        if offset < t:
-            return rt if at_end else rs
-        shift = rt - t
-    return offset + shift
+    return _carry(offset, rendered_spans(entities), at_end)
 
 
 def remap_span(start: int, end: int, old: Sequence, new: Sequence) -> tuple[int, int]:

@@ -126,8 +126,16 @@ def unlock(db_path: Path, passphrase: str | None = None) -> tuple[bytes, bool]:
     if not ring.exists():
         master = os.urandom(32)
         ring.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(ring, _keyring_blob(master, get_passphrase(passphrase, new=True)))
-        return master, True
+        blob = _keyring_blob(master, get_passphrase(passphrase, new=True))
+        tmp = ring.with_name(f"{ring.name}.{os.getpid()}.{threading.get_ident()}.new")
+        _write_atomic(tmp, blob)
+        try:
+            os.link(tmp, ring)   # atomic and exclusive: two first openings cannot make two keyrings
+            return master, True
+        except FileExistsError:
+            pass                 # another process or thread made it first: use theirs
+        finally:
+            tmp.unlink()
     blob = ring.read_bytes()
     pw = get_passphrase(passphrase)
     token = hashlib.sha256(blob + b"\0" + pw.encode("utf-8")).digest()
