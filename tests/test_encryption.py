@@ -193,3 +193,43 @@ def test_an_existing_plaintext_store_is_encrypted_in_place(tmp_path):
             assert wav[2000:2064] not in data, f.name
     assert sorted(p.name for p in (home / "audio").iterdir()) == ["r1.wav.enc"]
     assert Store().get_note("n1")["fields"]["actions"]["value"] == ["pay the rent arrears"]   # opens again
+
+
+def test_first_openings_at_once_share_one_keyring_and_a_lost_keyring_is_refused():
+    import threading
+
+    errors, stores = [], []
+
+    def open_one():
+        try:
+            st = Store()
+            st.grant_consent("jsmith")
+            stores.append(st)
+        except Exception as e:  # collected for the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == [] and len(Store().list_consents()) == 6
+    [st.close() for st in stores]
+    ring = paths.casenote_home() / "casenote.db.keyring"
+    saved = ring.read_bytes()
+    ring.unlink()
+    before = _digests()
+    with pytest.raises(PassphraseError, match="keyring"):
+        Store()
+    assert _digests() == before                      # refused, and no new keyring was made
+    ring.write_bytes(saved)
+    assert len(Store().list_consents()) == 6
+
+
+def test_an_interrupted_in_place_encryption_is_finished_on_the_next_opening(tmp_path):
+    home = paths.casenote_home()
+    wav = _wav(tmp_path / "old.wav", seconds=1)
+    _plaintext_store(home, wav)
+    Store().close()                                  # encrypted in place
+    leftover = home / "casenote.db.plaintext-old"    # as a crash after the swap would leave it
+    leftover.write_bytes(b"SQLite format 3\x00 rent arrears left behind")
+    assert Store().get_note("n1")["status"] == "pending_review"
+    assert not leftover.exists()

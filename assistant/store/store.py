@@ -55,6 +55,9 @@ class StoreBase:
         self.path = Path(path) if path else paths.database_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         dbfile.recover_interrupted(self.path)
+        if self.path.exists() and not dbfile.is_plaintext(self.path) and not keys.keyring_path(self.path).exists():
+            raise keys.PassphraseError(f"the store's keyring ({keys.keyring_path(self.path).name}) is missing; restore "
+                                       "it from a backup: without it the encrypted store cannot be opened")
         master, _ = keys.unlock(self.path, passphrase)
         self._wrap_key = keys.subkey(master, "note keys")
         if dbfile.is_plaintext(self.path):   # a store from before encryption: encrypt it where it is
