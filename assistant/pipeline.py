@@ -114,7 +114,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
         resumed = True
     if rec["stage"] == "importing":
         _import_audio(store, rec, src, sha)
-    if known is not None and store.stage_result(rec["id"], "known") is None:
+    if known is not None and rec["stage"] != "done" and store.stage_result(rec["id"], "known") is None:
         store.save_known(rec["id"], known)
     return _run_stages(store, store.get_recording(rec["id"]), resumed=resumed, max_duration_s=max_duration_s,
                        samples=samples)

@@ -178,6 +178,14 @@ def test_a_reviewer_may_add_but_never_undo_and_typed_text_never_renumbers():
     assert text.endswith("[PERSON_1] rang later from [PHONE_1].")
 
 
+def test_process_refuses_a_bad_date_of_birth_before_anything_is_written(tmp_path):
+    before = Store().counts()
+    r = CliRunner().invoke(cli, ["process", str(tmp_path / "none.wav"), "--officer", "jsmith", "--consent", "x",
+                                 "--name", "Daniel Price", "--dob", "not a date"])
+    assert r.exit_code == 2 and "--dob" in r.stderr
+    assert Store().counts() == before
+
+
 # -- the property test: random corrections, additions and undos against the one renderer -----------
 SENTENCES = ["He said his sister Jane Doe would help.", "Call back on 07700 900123.", "He seemed well.",
              "Mr Okafor from the council was there.", "Nothing else to add."]

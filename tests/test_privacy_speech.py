@@ -56,6 +56,7 @@ def test_no_file_under_home_holds_the_note_after_any_stage(speak):
     s = Store()
     note = s.get_note(nid)
     assert "Mabey" not in note["transcript"] and "Price" not in note["transcript"]
+    assert "april" not in note["transcript"].lower()            # --dob: the date of birth as said
     originals = s.get_originals(nid, "jsmith")
     needles = _needles(note) + [v.encode() for v in originals.values() if len(v) >= 4]
     stages = {"process": _leaks(needles)}
