@@ -224,6 +224,28 @@ def test_first_openings_at_once_share_one_keyring_and_a_lost_keyring_is_refused(
     assert len(Store().list_consents()) == 6
 
 
+def test_a_note_corrected_before_encryption_keeps_working(tmp_path):
+    home = paths.casenote_home()
+    _plaintext_store(home, _wav(tmp_path / "old.wav", seconds=1))
+    conn = sqlite3.connect(home / "casenote.db")
+    conn.execute("UPDATE notes SET corrected_text=? WHERE id='n1'",
+                 ("Saw [PERSON_1] at the office about his rent arrears and his tenancy.",))
+    conn.commit()
+    conn.close()
+    s = Store()
+    note = s.get_note("n1")
+    assert note["corrected"]                 # corrected before the corrected source was kept
+    i = note["transcript"].index("tenancy")
+    assert all(note["transcript"][e["r_start"]:e["r_end"]] == e["placeholder"] for e in note["entities"])
+    s.set_redactions("n1", note["entities"] + [{"type": "CASE_REF", "r_start": i, "r_end": i + 7}], "jsmith")
+    text = s.get_note("n1")["transcript"]
+    assert text == "Saw [PERSON_1] at the office about his rent arrears and his [CASE_REF_1]."
+    assert s.get_originals("n1", "jsmith")["[CASE_REF_1]"] == "tenancy"
+    after = s.get_note("n1")
+    assert all(text[e["r_start"]:e["r_end"]] == e["placeholder"] for e in after["entities"])
+    assert after["whisper_transcript"] == "Saw [PERSON_1] at the office about his rent arrears."
+
+
 def test_an_interrupted_in_place_encryption_is_finished_on_the_next_opening(tmp_path):
     home = paths.casenote_home()
     wav = _wav(tmp_path / "old.wav", seconds=1)

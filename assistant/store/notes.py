@@ -114,12 +114,18 @@ class NotesMixin:
             "contact_date": n["contact_date"], "created_at": n["created_at"],
             "transcript": n["corrected_text"] if n["corrected_text"] is not None else n["redacted_text"],
             "whisper_transcript": n["redacted_text"], "corrected": n["corrected_text"] is not None,
-            "words": json.loads(n["words"]), "entities": json.loads(n["entities"]), "fields": fields,
+            "words": json.loads(n["words"]), "entities": self._shown_entities(n), "fields": fields,
             "placeholders": sorted(unseal(self._key(n["recording_id"]), n["originals_sealed"])),
             "crissa": json.loads(n["crissa"]), "speaker_check": json.loads(n["speaker_check"]),
             "timing": json.loads(n["timing"]),
             "audio_available": n["audio_deleted_at"] is None and audio.is_file(),
         }
+
+    def _shown_entities(self, n: dict) -> list[dict]:
+        """The redactions of the text shown (offsets into its source, r_* into the text)."""
+        if n["corrected_text"] is not None and n["corrected_sealed"] is None:   # corrected by an older version
+            return self._current_doc(n, self._key(n["recording_id"])).entities
+        return json.loads(n["entities"])
 
     def _require_officer(self, n: dict, user: str, what: str) -> None:
         if user != n["officer"]:
