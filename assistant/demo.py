@@ -100,6 +100,10 @@ def main(port, no_serve):
     """
     import socket
 
+    from assistant.cli.base import ask_passphrase
+    from assistant.store.keys import set_prompt
+
+    set_prompt(ask_passphrase)   # CASENOTE_PASSPHRASE, or asked for once on the terminal
     setup = prepare(echo=click.echo)
     click.echo(f"Demo note {setup.note_id} is ready for review "
                f"({'new' if setup.created_note else 'reused'}; data in {casenote_home()}).")

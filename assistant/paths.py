@@ -4,12 +4,13 @@ Tests and evaluators set ``CASENOTE_HOME`` to a temporary folder to isolate a ru
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["casenote_home", "models_cache_dir", "database_path", "audio_dir"]
+__all__ = ["casenote_home", "models_cache_dir", "database_path", "audio_dir", "upload_dir"]
 
 
 def casenote_home() -> Path:
@@ -33,4 +34,19 @@ def database_path() -> Path:
 def audio_dir() -> Path:
     d = casenote_home() / "audio"
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return d
+
+
+def upload_dir() -> Path:
+    """Where the review screen's web server puts an uploaded dictation until it is imported
+    (encrypted) and deleted: an owner-only folder in memory (``/dev/shm``) where the system has one,
+    so the clear upload never reaches the disk; else ``$CASENOTE_HOME/uploads``."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        tag = hashlib.sha256(str(casenote_home()).encode()).hexdigest()[:12]
+        d = shm / f"casenote-{os.getuid()}-{tag}"
+    else:
+        d = casenote_home() / "uploads"
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(d, 0o700)
     return d

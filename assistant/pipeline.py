@@ -1,6 +1,6 @@
 """``process`` and ``resume``: a consented dictation becomes a pending note, surviving a kill at any point.
 
-Stages: import (copy the audio into ``$CASENOTE_HOME/audio``) -> speaker check -> transcribe ->
+Stages: import (encrypt the audio into ``$CASENOTE_HOME/audio``) -> speaker check -> transcribe ->
 redact -> extract -> store. Each stage's result is saved (sealed with the note key) before the
 next starts, and the recording is identified by its audio's SHA-256 under its consent, so running
 ``process`` again on the same file, or ``resume``, carries on from the last finished stage and the
@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from assistant import paths
 from assistant.audio import SAMPLE_RATE, AudioError, load_audio
 from assistant.store import Store, StoreError, validate_officer_id
-from assistant.store import offsets
 from assistant.store.faults import fault_point
 from assistant.store.validate import contact_date as validate_contact_date
 
@@ -68,11 +66,34 @@ def _has_speech(samples: np.ndarray) -> bool:
     return bool(get_speech_timestamps(samples, VadOptions()))
 
 
+def known_identifiers(names=(), date_of_birth: str | None = None):
+    """The case's known people (``--name``, repeatable) and date of birth (``--dob``) for redaction;
+    None when none were given. A date of birth that is not a date is refused (InvalidValue)."""
+    from redaction import CaseIdentifiers
+    from redaction.recognisers.known import parse_date_of_birth
+
+    from assistant.store import InvalidValue
+
+    names = [n.strip() for n in names or () if n and n.strip()]
+    if any(len(n) > 200 for n in names):
+        raise InvalidValue("a known name is over 200 characters")
+    if date_of_birth:
+        try:
+            parse_date_of_birth(date_of_birth)
+        except ValueError as e:
+            raise InvalidValue(f"invalid --dob: {e}") from None
+    if not names and not date_of_birth:
+        return None
+    return CaseIdentifiers(names=names, date_of_birth=date_of_birth or None)
+
+
 def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
                       contact_date: str | dt.date | None = None, store: Store | None = None,
-                      max_duration_s: float = MAX_DICTATION_S) -> ProcessResult:
+                      max_duration_s: float = MAX_DICTATION_S, names=(), date_of_birth: str | None = None
+                      ) -> ProcessResult:
     """Check consent and input, import the audio, run every stage still to do, return the stored note.
 
+    ``names``/``date_of_birth``: the case's known people, always redacted (mishearings too).
     Everything that can be refused is checked before anything is written, so a refusal
     (no consent, bad audio, silence, bad date) leaves the store exactly as it was.
     """
@@ -80,6 +101,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     max_duration_s = min(max_duration_s, MAX_DICTATION_S)
     validate_officer_id(officer)
     date = validate_contact_date(contact_date)
+    known = known_identifiers(names, date_of_birth)
     store.active_consent(consent_id, officer)
     src = Path(audio)
     samples = load_audio(src, max_duration_s=max_duration_s)
@@ -94,6 +116,8 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
         resumed = True
     if rec["stage"] == "importing":
         _import_audio(store, rec, src, sha)
+    if known is not None and rec["stage"] != "done" and store.stage_result(rec["id"], "known") is None:
+        store.save_known(rec["id"], known)
     return _run_stages(store, store.get_recording(rec["id"]), resumed=resumed, max_duration_s=max_duration_s,
                        samples=samples)
 
@@ -103,8 +127,7 @@ def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION
     store = store or Store()
     done, problems = [], []
     for rec in store.unfinished_recordings():
-        audio = paths.audio_dir() / rec["audio_file"]
-        if rec["stage"] == "importing" and not (audio.is_file() and file_sha256(audio) == rec["sha256"]):
+        if rec["stage"] == "importing" and not store.audio_intact(rec["id"], rec["sha256"]):
             problems.append(f"recording {rec['id']} was interrupted while its audio was being copied; run "
                             f"casenote process AUDIO --officer {rec['officer']} --consent {rec['consent_id']} "
                             "again with the same file to finish it")
@@ -119,21 +142,22 @@ def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION
 
 
 def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
-    """Copy to a partial file, check it, then rename: the audio file either is whole or is not there."""
-    final = paths.audio_dir() / rec["audio_file"]
-    part = final.with_name(final.name + ".part")
-    with open(src, "rb") as fin, open(part, "wb") as fout:
-        os.chmod(part, 0o600)
-        shutil.copyfileobj(fin, fout, 1 << 20)
-        fout.flush()
-        os.fsync(fout.fileno())
-    if file_sha256(part) != sha:
-        part.unlink()
-        raise AudioError(f"{src} changed while it was being imported; try again once it is fully saved.")
-    fault_point("import_before_rename")
-    os.replace(part, final)
-    store.set_stage(rec["id"], "imported")
+    """Encrypt the audio into the store (whole or not at all; see ``Store.import_audio``)."""
+    try:
+        store.import_audio(rec["id"], src, sha)
+    except StoreError as e:
+        raise AudioError(str(e)) from None
     fault_point("after_import")
+
+
+def _decode_stored(store: Store, rid: str, max_duration_s: float) -> np.ndarray:
+    """Decode the stored (encrypted) copy in memory: no clear copy is written for it."""
+    from faster_whisper import decode_audio
+
+    samples = decode_audio(io.BytesIO(store.recording_audio_bytes(rid)), sampling_rate=SAMPLE_RATE)
+    if len(samples) / SAMPLE_RATE > max_duration_s:
+        raise AudioError(f"the stored dictation is over the {max_duration_s / 60:.0f} min limit")
+    return samples.astype(np.float32, copy=False)
 
 
 def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
@@ -147,7 +171,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
         return _result(store, existing, rid, resumed=True)
     timing: dict[str, float] = {}
     if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
-        samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
+        samples = _decode_stored(store, rid, max_duration_s)
 
     t0 = time.perf_counter()
     check_d = store.stage_result(rid, "speaker_checked")
@@ -181,7 +205,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
         from redaction import redact
-        red_d = redact(transcript.text).to_dict()
+        red_d = redact(transcript.text, known=store.known_identifiers(rid)).to_dict()
         store.save_stage_result(rid, "redacted", red_d)
     timing["redact_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_redact")
@@ -205,18 +229,17 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
 
 def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:
     """The note as the store keeps it: redacted text, words and evidence with audio times."""
+    from redaction.placeholders import redacted_words, render_dicts, to_original
+
     ents = [{k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e}
             for e in red_d["entities"]]
-    text, ents = offsets.render(transcript.text, ents)
-    if text != red_d["text"]:
-        raise RuntimeError("redaction text does not match its entities; cannot map evidence to audio times")
-    words = offsets.redacted_words([asdict(w) for w in transcript.words], ents, text)
+    text, ents = render_dicts(transcript.text, ents)   # the one renderer: the same text redact() gave
+    words = redacted_words([asdict(w) for w in transcript.words], ents, text)
     fields = {}
     for name, f in ext_d["fields"].items():
         evidence = []
         for ev in f.get("evidence", []):
-            span = transcript.time_of_span(offsets.to_original(ev["start"], ents),
-                                           offsets.to_original(ev["end"], ents))
+            span = transcript.time_of_span(to_original(ev["start"], ents), to_original(ev["end"], ents, at_end=True))
             evidence.append({**ev, "t0": span[0] if span else None, "t1": span[1] if span else None})
         fields[name] = {"value": f.get("value"), "evidence": evidence, "reason": f.get("reason")}
     return {"contact_date": rec["contact_date"], "transcript": tr_d, "redacted_text": text, "words": words,

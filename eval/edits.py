@@ -8,13 +8,11 @@ replaced a placeholder with other words.
 """
 from __future__ import annotations
 
-import re
-
 from eval.wer import bootstrap_ci, score_utterance
+from redaction.placeholders import PLACEHOLDER_RE as _PLACEHOLDER   # the one placeholder pattern
 
 __all__ = ["placeholders_as_words", "edit_report"]
 
-_PLACEHOLDER = re.compile(r"\[([A-Z][A-Z_]*?)_(\d+)\]")
 
 
 def _letters(n: int) -> str:

@@ -1,16 +1,22 @@
 """``redact``: run every recogniser, keep the best of overlapping detections, render placeholders,
 then look again at the redacted text until nothing new turns up, so redacting twice changes
-nothing more."""
+nothing more.
+
+``existing`` (placeholder -> original value(s)) redacts text typed into a note that already has
+placeholders: the note's values keep their placeholders wherever they appear, and a new value gets
+the next number after the note's, so the text stays consistent with the rest of the note."""
 from __future__ import annotations
 
 import bisect
 import functools
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from redaction.allow_list import default_allow_list
 from redaction.analysis import Analysis
-from redaction.model import CaseIdentifiers, Entity, RedactionResult, apply_entities
+from redaction.model import CaseIdentifiers, Entity, RedactionResult
+from redaction.placeholders import apply_entities, parse_placeholder, placeholder_key
 from redaction.recognisers import KnownRecogniser, PatternRecogniser, default_recognisers
+from redaction.recognisers.known import NOTE_KEY, NoteValuesRecogniser
 
 __all__ = ["redact", "detect", "classify", "THRESHOLD", "MAX_PASSES"]
 
@@ -56,14 +62,17 @@ def _resolve(cands: list[Entity], fixed: list[Entity] = ()) -> list[Entity]:
     return chosen
 
 
-def detect(a: Analysis, known: CaseIdentifiers | None = None) -> list[Entity]:
+def detect(a: Analysis, known: CaseIdentifiers | None = None,
+           existing: Mapping[str, list[str]] | None = None, fixed: list[Entity] = ()) -> list[Entity]:
     cands: list[Entity] = []
+    if existing:
+        cands += NoteValuesRecogniser(dict(existing)).find(a)
     if known is not None:
         cands += KnownRecogniser(known).find(a)
     for r in _recognisers():
         cands += r.find(a)
-    # never touch a placeholder already in the text
-    ph = a.placeholders
+    # never touch a placeholder already in the text, nor a fixed entity
+    ph = sorted(a.placeholders + [(e.start, e.end) for e in fixed])
     if ph:
         starts = [s for s, _ in ph]
         keep = []
@@ -83,7 +92,7 @@ def detect(a: Analysis, known: CaseIdentifiers | None = None) -> list[Entity]:
             t -= 1
         if s < t:
             out.append(Entity(e.type, s, t, a.text[s:t], "", e.recogniser, e.score, e.key))
-    return _repeats(a, _resolve(out))
+    return _repeats(a, _resolve(out, fixed))
 
 
 def _repeats(a: Analysis, ents: list[Entity]) -> list[Entity]:
@@ -113,18 +122,66 @@ def _repeats(a: Analysis, ents: list[Entity]) -> list[Entity]:
     return sorted(ents + extra, key=lambda e: e.start) if extra else ents
 
 
-def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None) -> RedactionResult:
-    """Redact personal data in ``text``: entities carry offsets into ``text`` and the original values."""
+def _existing_values(existing) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for ph, v in (existing or {}).items():
+        if parse_placeholder(ph):
+            vals = [v] if isinstance(v, str) else list(v or [])
+            out[ph] = [x for x in vals if isinstance(x, str) and x.strip()]
+    return out
+
+
+def _note_placeholders(ents: list[Entity], existing: dict[str, list[str]]) -> list[Entity]:
+    """Give each entity the note's placeholder for its value: found as a note value, the same letters
+    and digits, or (for a person) a part of a name the note holds ("Daniel" of "Daniel Price")."""
+    if not existing:
+        return ents
+    by_key, names = {}, []
+    for ph, values in existing.items():
+        typ = parse_placeholder(ph)[0]
+        for v in values:
+            by_key.setdefault(placeholder_key(typ, v), ph)
+            if typ == "PERSON":
+                names.append((set(v.lower().split()), ph))
+    out = []
+    for e in ents:
+        if e.placeholder:   # given by the caller (kept in a correction): never renumbered
+            out.append(e)
+            continue
+        ph = e.key[len(NOTE_KEY):] if e.key.startswith(NOTE_KEY) else by_key.get(placeholder_key(e.type, e.text))
+        if not ph and e.type == "PERSON":
+            words = set(e.text.lower().split())
+            ph = next((p for ws, p in names if words and words <= ws), None)
+        if ph:
+            e = Entity(parse_placeholder(ph)[0], e.start, e.end, e.text, ph, e.recogniser, e.score, NOTE_KEY + ph)
+        out.append(e)
+    return out
+
+
+def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None,
+           existing: Mapping[str, str | list[str]] | None = None, keep: Iterable[Entity] = ()) -> RedactionResult:
+    """Redact personal data in ``text``: entities carry offsets into ``text`` and the original values.
+
+    ``existing``: the placeholders a note already uses and the value(s) each stands for; those values
+    keep their placeholders and new ones are numbered after them. ``keep``: entities (with their
+    placeholders) that stay exactly as given, such as the placeholders an officer kept in a correction.
+    """
     if not isinstance(text, str):
         raise TypeError(f"redact() needs text (str), not {type(text).__name__}")
     allow = default_allow_list(tuple(allow_list) if allow_list else None)
+    note = _existing_values(existing)
     ner_cache: dict = {}
-    entities = detect(Analysis(text, allow, ner_cache), known)
-    result = apply_entities(text, entities)
+
+    def render(ents):
+        return apply_entities(text, _note_placeholders(ents, note), reserved=note)
+
+    keep = sorted(keep, key=lambda e: e.start)
+    entities = detect(Analysis(text, allow, ner_cache), known, note, keep)
+    result = render(entities)
     for _ in range(MAX_PASSES - 1):
         if not entities:
             break
-        again = detect(Analysis(result.text, allow, ner_cache), known)
+        again = detect(Analysis(result.text, allow, ner_cache), known, note)
         if not again:
             break
         mapped = []
@@ -132,6 +189,6 @@ def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable
             s, t = result.to_original(e.start), result.to_original(e.end)
             if s < t:
                 mapped.append(Entity(e.type, s, t, text[s:t], "", e.recogniser, e.score, e.key))
-        entities = _resolve(mapped, entities)
-        result = apply_entities(text, entities)
+        entities = _resolve(mapped, result.entities)
+        result = render(entities)
     return result

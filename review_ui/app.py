@@ -163,6 +163,11 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                                          label="Record or import a dictation", elem_id="dictation-audio")
                     contact_date = gr.Textbox(label="Session date (YYYY-MM-DD; empty for today)", max_lines=1,
                                               elem_id="dictation-date")
+                    with gr.Row():   # the case's known people: always redacted, also when misheard
+                        known_names = gr.Textbox(label="Known names (one per line)", lines=2,
+                                                 elem_id="dictation-names")
+                        known_dob = gr.Textbox(label="Date of birth (YYYY-MM-DD)", max_lines=1,
+                                               elem_id="dictation-dob")
                     process_btn = gr.Button("Process dictation", variant="primary", elem_id="process-dictation")
                     process_message = gr.Markdown("", elem_id="process-message")
 
@@ -195,6 +200,8 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
                 audio_html = render.audio_html(None, "Reviewers see the redacted transcript only; no audio.")
             chips = _entities(note)
             undo_choices = [(f"{e['placeholder']} ({e['type']})", e["placeholder"]) for e in chips]
+            undo_choices += [(f"{ph} (typed in a field)", ph) for ph in note.get("placeholders") or []
+                             if ph not in {e["placeholder"] for e in chips}]
             all_done = all(is_reviewed(fields.get(n) or {}) for n in FIELD_NAMES)
             missing = [FIELD_LABELS[n] for n in FIELD_NAMES if not is_reviewed(fields.get(n) or {})]
             if note.get("status") == "approved":
@@ -345,10 +352,10 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             note = open_note(store, user, nid)
             if user.role != "officer" or not may_review(user, note):
                 raise AccessDenied("Only the note's officer can undo a redaction, before the note is saved.")
-            kept = [e for e in _entities(note) if e["placeholder"] != placeholder]
-            if len(kept) == len(_entities(note)):
+            if placeholder not in (note.get("placeholders") or []):
                 raise EditError("Choose a redaction to undo.")
-            store.set_redactions(nid, kept, user.name)
+            # everywhere in the note: the transcript and any value it was typed into
+            store.undo_redaction(nid, placeholder, user.name)
             return note_updates(user, nid, tok)
         on(undo_btn.click, do_undo, [token, note_id, undo_choice], note_outputs)
 
@@ -366,7 +373,7 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             return note_updates(user, nid, tok)
         on(add_btn.click, do_add, [token, note_id, add_text, add_type], note_outputs)
 
-        def do_process(tok, path, ended, absent, keep, date, progress=gr.Progress()):
+        def do_process(tok, path, ended, absent, keep, date, names, dob, progress=gr.Progress()):
             user = current_user(tok)
             if user.role != "officer":
                 raise AccessDenied("Only officers dictate notes.")
@@ -375,11 +382,13 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
             if not path:
                 raise EditError("Record or import a dictation first.")
             from review_ui.dictate import process_upload
-            nid = process_upload(ctx.store(), user.name, path, keep, (date or "").strip() or None, progress)
+            nid = process_upload(ctx.store(), user.name, path, keep, (date or "").strip() or None, progress,
+                                 names=(names or "").splitlines(), date_of_birth=(dob or "").strip() or None)
             choices = [(render.note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
             return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
                      f"Processed: note {nid} is ready for review."] + note_updates(user, nid, tok))
-        on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
+        on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date,
+                                           known_names, known_dob],
            [note_id, tabs, note_picker, process_message] + note_outputs, progress="full")
 
         def do_figures(tok):

@@ -11,6 +11,7 @@ import bisect
 import re
 from html import escape
 
+from redaction.placeholders import PLACEHOLDER_RE
 from review_ui.fields import FIELD_LABELS, FIELD_NAMES, is_reviewed, value_to_text
 
 __all__ = ["LOW_CONFIDENCE", "PLACEHOLDER_RE", "transcript_html", "field_card_html", "crissa_html",
@@ -20,7 +21,6 @@ __all__ = ["LOW_CONFIDENCE", "PLACEHOLDER_RE", "transcript_html", "field_card_ht
 # Whisper word probability below which a word is highlighted for a closer listen. tiny.en gives
 # most clearly spoken words > 0.8; misheard names and numbers tend to fall under 0.5.
 LOW_CONFIDENCE = 0.5
-PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_]*?)_(\d+)\]")
 CRISSA_TITLES = {"check_in": "Check-in", "review": "Review", "intervention": "Intervention",
                  "summary": "Summary", "set_task": "Set task", "appointment": "Appointment"}
 

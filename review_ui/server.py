@@ -6,15 +6,14 @@ no share link, no API page link in the footer.
 """
 from __future__ import annotations
 
-import mimetypes
 import os
 import socket
 from pathlib import Path
 
 import assistant  # noqa: F401  (switches telemetry off before gradio is imported)
 import gradio as gr
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import Response
 
 from review_ui.app import AUDIO_ROUTE, ServerContext, build_app
 
@@ -39,34 +38,49 @@ def _head() -> str:
 def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> FastAPI:
     """A FastAPI app with the audio route and the review screen mounted at ``/``."""
     ctx = ctx or ServerContext()
-    # Uploaded dictations land in Gradio's temporary folder: keep it inside the owner-only home.
-    from assistant.paths import casenote_home
-    upload_dir = casenote_home() / "uploads"
-    upload_dir.mkdir(mode=0o700, exist_ok=True)
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(upload_dir))
+    # Uploaded dictations land in Gradio's temporary folder: an owner-only folder in memory where
+    # the system has one (assistant.paths.upload_dir), so the upload never reaches the disk in clear.
+    from assistant.paths import upload_dir
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(upload_dir()))
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     @api.get(AUDIO_ROUTE + "/{link}")
-    def note_audio(link: str):
+    def note_audio(link: str, request: Request):
         resolved = ctx.audio_links.resolve(link, ctx.sessions)
         if resolved is None:
             raise HTTPException(status_code=404, detail="No such audio link (it may have expired).")
         note_id, user = resolved
         from assistant.store import StoreError
         try:
-            # The store re-checks: only the note's own officer, and only while the audio exists.
-            path = Path(ctx.store().audio_path(note_id, user.name))
+            # The store re-checks: only the note's own officer, and only while the audio exists. It
+            # decrypts chunk by chunk; no clear copy of the audio is written for playing it.
+            store = ctx.store()
+            data = b"".join(store.audio_chunks(note_id, user.name))
+            media = store.audio_media_type(note_id)
         except StoreError:
             raise HTTPException(status_code=403, detail="You cannot hear this note's audio.") from None
-        if not path.is_file():
-            raise HTTPException(status_code=404, detail="The audio was deleted.")
-        media = mimetypes.guess_type(path.name)[0] or "audio/wav"
-        return FileResponse(path, media_type=media, headers={"Cache-Control": "no-store"})
+        return _ranged(data, media, request.headers.get("range"))
 
     blocks = build_app(ctx)
     return gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
                                theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
                                head=_head(), ssr_mode=False, pwa=False, mcp_server=False)
+
+
+def _ranged(data: bytes, media: str, header: str | None) -> Response:
+    """The decrypted audio from memory, honouring one byte range (the player seeks with them)."""
+    headers = {"Cache-Control": "no-store", "Accept-Ranges": "bytes"}
+    if header and header.startswith("bytes=") and "," not in header:
+        first, _, last = header[6:].partition("-")
+        try:
+            start = int(first) if first else max(0, len(data) - int(last))
+            end = min(int(last), len(data) - 1) if first and last else len(data) - 1
+        except ValueError:
+            start, end = 0, len(data) - 1
+        if 0 <= start <= end < len(data):
+            headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+            return Response(data[start:end + 1], status_code=206, media_type=media, headers=headers)
+    return Response(data, media_type=media, headers=headers)
 
 
 def free_port() -> int:

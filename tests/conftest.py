@@ -15,6 +15,22 @@ SHARED = Path(os.environ.get("CASENOTE_SHARED", ROOT.parent / "shared"))
 SYNTH_CACHE = ROOT / ".cache" / "test-speech"
 
 
+TEST_PASSPHRASE = "correct horse battery staple (tests only)"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def casenote_passphrase():
+    """The store's passphrase for the whole session too, so module- and session-scoped fixtures
+    (a review-screen server, say) and their subprocesses can open the store."""
+    old = os.environ.get("CASENOTE_PASSPHRASE")
+    os.environ["CASENOTE_PASSPHRASE"] = TEST_PASSPHRASE
+    yield TEST_PASSPHRASE
+    if old is None:
+        os.environ.pop("CASENOTE_PASSPHRASE", None)
+    else:
+        os.environ["CASENOTE_PASSPHRASE"] = old
+
+
 def pytest_sessionstart(session):
     resource_markers.install_in_process()
 
@@ -37,9 +53,12 @@ _USAGE_LOG = pytest.StashKey[Path]()
 
 @pytest.fixture(autouse=True)
 def casenote_home(request, tmp_path, monkeypatch):
+    """Every test: its own ``$CASENOTE_HOME`` and the store's passphrase in ``$CASENOTE_PASSPHRASE``
+    (set in the environment, so subprocesses such as the CLI inherit both)."""
     home = tmp_path / "casenote-home"
     home.mkdir()
     monkeypatch.setenv("CASENOTE_HOME", str(home))
+    monkeypatch.setenv("CASENOTE_PASSPHRASE", TEST_PASSPHRASE)
     # Child processes report what they used (Whisper, spaCy) so markers can be checked.
     log = tmp_path / "resource-usage.log"
     request.node.stash[_USAGE_LOG] = log

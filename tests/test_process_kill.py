@@ -80,7 +80,7 @@ def test_kill_at_every_stage_then_resume_gives_exactly_one_note(speak):
 
     recs, notes, files = _state()
     assert len(recs) == 1 and recs[0]["stage"] == "done" and [n["id"] for n in notes] == [done["note_id"]]
-    assert len(files) == 1 and files[0] == Store().get_recording(recs[0]["id"])["audio_file"]
+    assert len(files) == 1 and files[0] == Store().recording_audio_path(recs[0]["id"]).name
     note = Store().get_note(done["note_id"])
     assert note["status"] == "pending_review" and len(note["fields"]) == 8
     assert "office" in note["transcript"].lower() and note["words"]

@@ -54,22 +54,22 @@ def make_note(store, officer: str, transcript: dict, audio: Path | None = None,
               redact=REDACT, fields=None, contact_date="2026-03-09") -> str:
     """Store a note through the store's own pipeline entry points (add_recording + complete_note)."""
     from assistant import paths
-    from assistant.store import offsets
+    from redaction import placeholders
 
     text = transcript["text"]
     consent = store.grant_consent(officer)
     digest = hashlib.sha256(text.encode() + (audio.read_bytes() if audio else b"")).hexdigest()
     rec = store.add_recording(consent, officer, digest, ".wav", 20.0, contact_date)
     if audio:
-        shutil.copy(audio, paths.audio_dir() / rec["audio_file"])
+        store.import_audio(rec["id"], audio, hashlib.sha256(audio.read_bytes()).hexdigest())
     ents, taken = [], set()
     for kind, pattern in redact:
         for m in re.finditer(pattern, text):
             if not taken & set(range(m.start(), m.end())):
                 taken |= set(range(m.start(), m.end()))
                 ents.append({"type": kind, "start": m.start(), "end": m.end(), "recogniser": "test", "score": 1.0})
-    redacted, ents = offsets.render(text, ents)
-    words = offsets.redacted_words([w for s in transcript["segments"] for w in s["words"]], ents, redacted)
+    redacted, ents = placeholders.render_dicts(text, ents)
+    words = placeholders.redacted_words([w for s in transcript["segments"] for w in s["words"]], ents, redacted)
     out_fields = {}
     for name, (value, phrases) in (fields or DEMO_FIELDS).items():
         evidence = []

@@ -249,8 +249,12 @@ def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone
     assert note["status"] == "approved"
     assert note["fields"]["needs_discussed"]["review"]["value"] == ["accommodation", "alcohol", "finance"]
     assert {note["fields"][n]["review"]["action"] for n in ("contact_date", "referrals", "actions")} == {"accept"}
-    assert (server.home / "uploads").is_dir()
-    assert not list((server.home / "uploads").rglob("*.wav")), "the browser upload was not removed"
+    from assistant import paths
+    with pytest.MonkeyPatch.context() as mp:   # the server's upload folder (in memory where possible)
+        mp.setenv("CASENOTE_HOME", str(server.home))
+        uploads = paths.upload_dir()
+    assert uploads.is_dir()
+    assert not list(uploads.rglob("*.wav")), "the browser upload was not removed"
 
 
 def test_record_a_dictation_from_the_microphone(server, playwright):

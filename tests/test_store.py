@@ -7,18 +7,18 @@ pipeline's own tests run Whisper); that keeps these tests fast while exercising 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import wave
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant import paths
-from assistant.store import (ConsentRequired, InvalidValue, NotFound, PermissionDenied, Store, StoreError,
-                             UnreviewedFields)
-from assistant.store import offsets
+from assistant.store import (ConsentRequired, DatabaseError, InvalidValue, NotFound, PermissionDenied, Store,
+                             StoreError, UnreviewedFields)
+from redaction import placeholders
 
 TEXT = "Saw John Smith at the office today. His phone is 07700 900461. He will see Shelter on Friday."
 PERSONAL = ["John Smith", "07700 900461"]
@@ -45,13 +45,18 @@ def _entities(text: str) -> list[dict]:
             if v in text]
 
 
-def _write_audio(store: Store, rec: dict, seconds: float = 1.0) -> bytes:
-    """A real WAV in the audio folder, as the pipeline's copy step leaves it."""
+def _write_audio(store: Store, rec: dict, seconds: float = 1.0, tmp=None) -> bytes:
+    """A real WAV imported (encrypted) into the audio folder, as the pipeline's import step leaves it."""
+    import hashlib
+    import tempfile
+
     rng = np.random.default_rng(int(rec["sha256"][:8], 16))
     pcm = (rng.standard_normal(int(16000 * seconds)) * 3000).astype("<i2").tobytes()
-    path = store.recording_audio_path(rec["id"])
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000), w.writeframes(pcm)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "dictation.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000), w.writeframes(pcm)
+        store.import_audio(rec["id"], path, hashlib.sha256(path.read_bytes()).hexdigest())
     return pcm
 
 
@@ -60,9 +65,9 @@ def _make_note(store: Store, officer="jsmith", retention="delete_on_approval", t
     rec = store.add_recording(cid, officer, sha, ".wav", 8.0, "2026-03-09")
     pcm = _write_audio(store, rec)
     store.set_stage(rec["id"], "imported")
-    redacted, ents = offsets.render(text, _entities(text))
+    redacted, ents = placeholders.render_dicts(text, _entities(text))
     tr = _transcript(text)
-    words = offsets.redacted_words(tr["segments"][0]["words"], ents, redacted)
+    words = placeholders.redacted_words(tr["segments"][0]["words"], ents, redacted)
     shelter = redacted.index("Shelter")
     fields = {n: {"value": None, "evidence": [], "reason": "not said"} for n in FIELD_NAMES}
     fields["referrals"] = {"value": ["Shelter"], "reason": None,
@@ -109,9 +114,9 @@ def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
 def test_audit_log_is_append_only():
     s = Store()
     s.grant_consent("jsmith")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only"):
         s.conn.execute("UPDATE audit_log SET actor='x'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only"):
         s.conn.execute("DELETE FROM audit_log")
     assert [a["action"] for a in s.audit()] == ["consent.grant"]
 
@@ -248,9 +253,11 @@ def test_set_redactions_undo_and_add_keep_evidence_on_the_same_words():
     assert all(new["transcript"][w["char_start"]:w["char_end"]] == w["word"] for w in new["words"])
     with pytest.raises(InvalidValue):
         s.set_redactions(note_id, [{"type": "PERSON", "start": 0, "end": 10 ** 6}], "jsmith")
-    with pytest.raises(InvalidValue):
-        s.set_redactions(note_id, [{"type": "PERSON", "start": 0, "end": 5}, {"type": "PHONE", "start": 3, "end": 8}],
-                         "jsmith")
+    # overlapping spans (a reviewer's phrase across an existing redaction) merge into one, never fail
+    s.set_redactions(note_id, [{"type": "PERSON", "start": 0, "end": 5}, {"type": "PHONE", "start": 3, "end": 8}],
+                     "jsmith")
+    merged = s.get_note(note_id)["entities"]
+    assert [(e["start"], e["end"]) for e in merged] == [(0, 8)]
 
 
 @pytest.mark.spacy
@@ -334,7 +341,7 @@ def test_a_failed_note_write_leaves_nothing_half_written():
     cid = s.grant_consent("jsmith")
     rec = s.add_recording(cid, "jsmith", "d" * 64, ".wav", 3.0, "2026-03-09")
     before = s.counts()
-    redacted, ents = offsets.render(TEXT, _entities(TEXT))
+    redacted, ents = placeholders.render_dicts(TEXT, _entities(TEXT))
     bad = {"contact_date": "2026-03-09", "transcript": _transcript(TEXT), "redacted_text": redacted, "words": [],
            "entities": ents, "originals": {}, "crissa": {}, "speaker_check": {}, "timing": {},
            "fields": {"contact_type": {"value": "office", "evidence": []}, "actions": {"value": object()}}}

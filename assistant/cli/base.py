@@ -13,7 +13,7 @@ import click
 
 import assistant
 
-__all__ = ["cli", "eval_group", "emit", "fail", "handle_errors", "read_text_input", "BadInput", "EXIT_BAD_INPUT",
+__all__ = ["cli", "ask_passphrase", "eval_group", "emit", "fail", "handle_errors", "read_text_input", "BadInput", "EXIT_BAD_INPUT",
            "MAX_TEXT_INPUT_BYTES"]
 
 EXIT_BAD_INPUT = 2
@@ -24,11 +24,22 @@ class BadInput(Exception):
     """Raised by any command for input the user must fix; exits 2 with the message."""
 
 
+def ask_passphrase(new: bool) -> str | None:
+    """The store's passphrase typed on the terminal (hidden; asked twice for a new store); None when
+    there is no terminal, so non-interactive use gets the message to set CASENOTE_PASSPHRASE."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    text = "New passphrase for this Casenote store" if new else "Casenote store passphrase"
+    return click.prompt(text, hide_input=True, confirmation_prompt=new, err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(assistant.__version__, prog_name="casenote")
 def cli():
     """Casenote: turn a probation officer's dictated post-session summary into a
     reviewed, redacted case note, entirely on this device.
+
+    The store is encrypted; give its passphrase in CASENOTE_PASSPHRASE or type it when asked.
 
     \b
     Examples:
@@ -37,6 +48,9 @@ def cli():
       casenote extract transcript.txt --date 2026-03-09 --json
       casenote models --json
     """
+    from assistant.store.keys import set_prompt
+
+    set_prompt(ask_passphrase)
 
 
 @cli.group("eval")
@@ -103,13 +117,14 @@ def fail(message: str, code: int = 1) -> "None":
 def handle_errors(fn):
     """Turn known input errors into exit 2 with a clear message; never print a traceback for them."""
     from assistant.audio import AudioError
+    from assistant.store.keys import PassphraseError
     from models import ModelError
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (AudioError, BadInput, ModelError, FileNotFoundError, UnicodeDecodeError) as e:
+        except (AudioError, BadInput, ModelError, FileNotFoundError, UnicodeDecodeError, PassphraseError) as e:
             fail(str(e), EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             fail("interrupted", 130)

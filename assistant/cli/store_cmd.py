@@ -8,7 +8,7 @@ import click
 
 from assistant.cli.base import BadInput, cli, emit, handle_errors
 
-__all__ = ["consent_group", "process_cmd", "resume_cmd", "notes_group", "retention_group"]
+__all__ = ["consent_group", "process_cmd", "resume_cmd", "notes_group", "retention_group", "passphrase_group"]
 
 
 def _refusals(fn):
@@ -126,24 +126,30 @@ def consent_list(officer, as_json):
 @click.option("--date", "contact_date", default=None, help="Session date YYYY-MM-DD (default: today).")
 @click.option("--max-minutes", default=15.0, show_default=True, type=click.FloatRange(0.1, 15),
               help="Refuse dictations longer than this; at most 15 (a dictation, never a whole interview).")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="A person of the case (repeatable): always redacted, also when Whisper mishears it.")
+@click.option("--dob", "date_of_birth", default=None, metavar="DATE", help="The case's date of birth (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print note_id, status, transcript, redaction, fields, speaker_check, timing.")
 @_refusals
-def process_cmd(audio, officer, consent_id, contact_date, max_minutes, as_json):
+def process_cmd(audio, officer, consent_id, contact_date, max_minutes, names, date_of_birth, as_json):
     """Turn a dictation into a draft note awaiting review: speaker check, transcribe, redact, extract, store.
 
     Running it again on the same file (or `casenote resume`) finishes an interrupted run without
-    making a second note.
+    making a second note. --name and --dob give the case's known people: they are redacted wherever
+    they are said, in part ("Daniel"), possessive, or misheard next to a name cue ("Mr maybe" for Mabey).
 
     \b
     Examples:
       casenote consent grant --officer jsmith --json     # prints {"consent_id": "3f2a9c..."}
       casenote process dictation.wav --officer jsmith --consent 3f2a9c... --date 2026-03-09 --json
+      casenote process dictation.wav --officer jsmith --consent 3f2a9c... --name "Daniel Price" --name "Sarah Mabey" --dob 1990-04-02
       casenote process dictation.wav --officer jsmith --consent 3f2a9c...   # again: same note, no duplicate
     """
     from assistant.pipeline import process_dictation
 
-    r = process_dictation(audio, officer, consent_id, contact_date, max_duration_s=max_minutes * 60)
+    r = process_dictation(audio, officer, consent_id, contact_date, max_duration_s=max_minutes * 60,
+                          names=names, date_of_birth=date_of_birth)
     _warn(r.warnings)
     emit(r.to_dict(), as_json, f"note {r.note_id} stored ({r.status}){' after resuming' if r.resumed else ''}\n"
                                f"{r.transcript}")
@@ -265,3 +271,42 @@ def retention_run(as_of, dry_run, as_json):
     emit({verb: done}, as_json,
          "\n".join(f"{verb}: audio of recording {d['recording_id']} ({d['reason']})" for d in done)
          or "no audio due for deletion")
+
+
+@cli.group("passphrase")
+def passphrase_group():
+    """The passphrase that unlocks the encrypted store.
+
+    \b
+    Examples:
+      casenote passphrase change
+      printf '%s\n' 'a new long passphrase' | casenote passphrase change --new-stdin
+    """
+
+
+@passphrase_group.command("change")
+@click.option("--new-stdin", is_flag=True, help="Read the new passphrase from the first line of standard input.")
+@_refusals
+def passphrase_change(new_stdin):
+    """Change the store's passphrase: the keys are re-wrapped, no note or audio is rewritten.
+
+    The current passphrase comes from CASENOTE_PASSPHRASE or is asked for; the new one is asked for
+    twice (or read with --new-stdin). Other Casenote processes keep working until they restart.
+
+    \b
+    Examples:
+      casenote passphrase change
+      CASENOTE_PASSPHRASE='old one' casenote passphrase change --new-stdin < new-passphrase.txt
+    """
+    from assistant import paths
+    from assistant.store import keys
+
+    old = keys.get_passphrase()
+    if new_stdin:
+        new = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        new = click.prompt("New passphrase", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        raise BadInput("give the new passphrase with --new-stdin, or run this on a terminal to be asked")
+    keys.change_passphrase(paths.database_path(), old, new)
+    click.echo("passphrase changed; use the new one from now on (e.g. in CASENOTE_PASSPHRASE)")

@@ -118,7 +118,9 @@ def serve_command(port):
             s.bind((host, port))
         except OSError:
             raise BadInput(f"Port {port} is in use on {host}; choose another with --port.") from None
+    from assistant.store import Store
     from review_ui.server import HOST, serve
 
+    Store().close()   # unlock the encrypted store now: a wrong or missing passphrase stops here (exit 2)
     click.echo(f"Casenote review screen: http://{HOST}:{port}/  (Ctrl+C to stop)")
     serve(port)

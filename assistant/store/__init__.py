@@ -1,18 +1,22 @@
-"""The Casenote store (see docs/ARCHITECTURE.md): SQLite under ``$CASENOTE_HOME``, numbered
-migrations, WAL, foreign keys, secure_delete, an append-only audit log, per-note encryption of
-personal values, consent that erases on revocation, and retention of audio.
+"""The Casenote store (see docs/ARCHITECTURE.md): SQLCipher-encrypted SQLite under ``$CASENOTE_HOME``
+unlocked by a passphrase, numbered migrations, WAL, foreign keys, secure_delete, an append-only audit
+log, per-note keys (wrapped) sealing personal values and the audio, consent that erases on
+revocation, and retention of audio.
 """
 from __future__ import annotations
 
+from assistant.store.dbfile import DatabaseError
 from assistant.store.errors import (ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError,
                                     UnreviewedFields)
+from assistant.store.keys import PASSPHRASE_ENV, PassphraseError, change_passphrase
 from assistant.store.notes import NotesMixin
 from assistant.store.retention import RetentionMixin
 from assistant.store.store import PURPOSE, STAGES, StoreBase
 from assistant.store.validate import officer_id as validate_officer_id
 
 __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFound", "PermissionDenied",
-           "InvalidValue", "PURPOSE", "STAGES", "validate_officer_id"]
+           "InvalidValue", "PURPOSE", "STAGES", "validate_officer_id", "PassphraseError", "PASSPHRASE_ENV",
+           "change_passphrase", "DatabaseError"]
 
 
 class Store(NotesMixin, RetentionMixin, StoreBase):

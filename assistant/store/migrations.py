@@ -150,9 +150,23 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE INDEX audit_log_note ON audit_log(note_id);
 """
 
+# Per-note keys wrapped by the master key; the reviewed state of a corrected note (issue 12).
+_V2_PRIVACY = """
+ALTER TABLE note_keys ADD COLUMN wrapped INTEGER NOT NULL DEFAULT 0;
+-- entities of the Whisper text (offsets into it) once a correction gave the note a text of its own
+ALTER TABLE notes ADD COLUMN whisper_entities TEXT;
+-- the officer's corrected text in full, sealed; notes.entities then index it
+ALTER TABLE notes ADD COLUMN corrected_sealed BLOB;
+-- the case's known identifiers given to process (--name/--dob), sealed, for text typed later
+ALTER TABLE notes ADD COLUMN known_sealed BLOB;
+-- values the officer un-redacted in typed text (so they are not redacted again), sealed
+ALTER TABLE notes ADD COLUMN released_sealed BLOB;
+"""
+
 # (number, name, SQL). Numbers are consecutive from 1.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core tables, append-only audit log", _V1_CORE),
+    (2, "wrapped note keys, reviewed state of corrected notes, known identifiers", _V2_PRIVACY),
 ]
 
 

@@ -2,6 +2,11 @@
 
 Human review is a gate here, not in the screen: a note is saved (approved) only when every field
 has been accepted or edited, and only an approved note can be exported.
+
+One choke point for readable text: everything typed into a note (corrections, field edits,
+comments) goes through ``_redact_for_note`` / ``_redact_with``, so a new identifier becomes a
+placeholder consistent with the note and its original is sealed with the others. Exports are built
+from the reviewed state: the corrected text, its CRISSA layout, the edited values.
 """
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ import json
 import uuid
 from pathlib import Path
 
-from assistant import paths
-from assistant.store import offsets
+from redaction import CaseIdentifiers
+from redaction.placeholders import redacted_words, remap_span, to_original
+
+from assistant.store import note_text
 from assistant.store.errors import InvalidValue, NotFound, PermissionDenied, StoreError, UnreviewedFields
 from assistant.store.faults import fault_point
+from assistant.store.note_text import Doc
 from assistant.store.sealing import seal, unseal
 from assistant.store.store import now_iso
 
@@ -41,6 +49,7 @@ class NotesMixin:
             return existing["id"]
         rec = self.get_recording(recording_id)
         key = self._key(recording_id)
+        known = self._one("SELECT sealed FROM stage_results WHERE recording_id=? AND stage='known'", (recording_id,))
         note_id = uuid.uuid4().hex
         entities = [{k: v for k, v in e.items() if k != "text"} for e in note["entities"]]
         t = now_iso()
@@ -51,11 +60,12 @@ class NotesMixin:
                               (recording_id, seal(key, note["transcript"]), note["transcript"].get("model"), t))
             self.conn.execute(
                 "INSERT INTO notes (id, recording_id, officer, consent_id, status, contact_date, redacted_text, words, "
-                "entities, originals_sealed, crissa, speaker_check, timing, created_at, updated_at) "
-                "VALUES (?,?,?,?,'pending_review',?,?,?,?,?,?,?,?,?,?)",
+                "entities, originals_sealed, crissa, speaker_check, timing, created_at, updated_at, known_sealed) "
+                "VALUES (?,?,?,?,'pending_review',?,?,?,?,?,?,?,?,?,?,?)",
                 (note_id, recording_id, rec["officer"], rec["consent_id"], note["contact_date"],
                  note["redacted_text"], _J(note["words"]), _J(entities), seal(key, note["originals"]),
-                 _J(note["crissa"]), _J(note["speaker_check"]), _J(note["timing"]), t, t))
+                 _J(note["crissa"]), _J(note["speaker_check"]), _J(note["timing"]), t, t,
+                 known["sealed"] if known else None))
             fault_point("db_write")
             for name, f in note["fields"].items():
                 self.conn.execute("INSERT INTO fields VALUES (?,?,?,?,?)",
@@ -98,17 +108,24 @@ class NotesMixin:
                 r["value"] = json.loads(r["value"])
             fields[f["name"]] = {"value": json.loads(f["value"]), "evidence": json.loads(f["evidence"]),
                                  "reason": f["reason"], "review": r}
-        audio = paths.audio_dir() / n["audio_file"]
+        audio = self.recording_audio_path(n["recording_id"])
         return {
             "id": n["id"], "officer": n["officer"], "consent_id": n["consent_id"], "status": n["status"],
             "contact_date": n["contact_date"], "created_at": n["created_at"],
             "transcript": n["corrected_text"] if n["corrected_text"] is not None else n["redacted_text"],
             "whisper_transcript": n["redacted_text"], "corrected": n["corrected_text"] is not None,
-            "words": json.loads(n["words"]), "entities": json.loads(n["entities"]), "fields": fields,
+            "words": json.loads(n["words"]), "entities": self._shown_entities(n), "fields": fields,
+            "placeholders": sorted(unseal(self._key(n["recording_id"]), n["originals_sealed"])),
             "crissa": json.loads(n["crissa"]), "speaker_check": json.loads(n["speaker_check"]),
             "timing": json.loads(n["timing"]),
             "audio_available": n["audio_deleted_at"] is None and audio.is_file(),
         }
+
+    def _shown_entities(self, n: dict) -> list[dict]:
+        """The redactions of the text shown (offsets into its source, r_* into the text)."""
+        if n["corrected_text"] is not None and n["corrected_sealed"] is None:   # corrected by an older version
+            return self._current_doc(n, self._key(n["recording_id"])).entities
+        return json.loads(n["entities"])
 
     def _require_officer(self, n: dict, user: str, what: str) -> None:
         if user != n["officer"]:
@@ -128,12 +145,76 @@ class NotesMixin:
         return unseal(self._key(n["recording_id"]), n["originals_sealed"])
 
     def audio_path(self, note_id: str, user: str) -> Path:
+        """The note's stored audio file: encrypted, so play it through ``audio_chunks``."""
         n = self._note_row(note_id)
         self._require_officer(n, user, "play the dictation")
-        audio = paths.audio_dir() / n["audio_file"]
+        audio = self.recording_audio_path(n["recording_id"])
         if n["audio_deleted_at"] or not audio.is_file():
             raise NotFound(f"the audio of note {note_id} was deleted under the retention policy")
         return audio
+
+    def audio_chunks(self, note_id: str, user: str):
+        """The note's audio decrypted chunk by chunk for playback (only the note's officer); no clear
+        copy is written anywhere. ``audio_media_type`` gives its content type."""
+        self.audio_path(note_id, user)
+        return self.recording_audio_chunks(self._note_row(note_id)["recording_id"])
+
+    def audio_media_type(self, note_id: str) -> str:
+        import mimetypes
+
+        return mimetypes.guess_type(self._note_row(note_id)["audio_file"])[0] or "application/octet-stream"
+
+    # -- the note's documents and the choke point ---------------------------------------------------
+    def _whisper_doc(self, n: dict, key: bytes) -> tuple[Doc, list[dict]]:
+        """Whisper's text as a document, and its timed words (offsets into Whisper's text)."""
+        transcript = unseal(key, self._one("SELECT sealed FROM transcripts WHERE recording_id=?",
+                                           (n["recording_id"],))["sealed"])
+        ents = json.loads(n["whisper_entities"] if n["whisper_entities"] is not None else n["entities"])
+        words = [w for s in transcript["segments"] for w in s["words"]]
+        return Doc(transcript["text"], ents, n["redacted_text"]), words
+
+    def _current_doc(self, n: dict, key: bytes) -> Doc:
+        """The document the note shows now: the officer's correction if there is one, else Whisper's."""
+        if n["corrected_text"] is None:
+            return self._whisper_doc(n, key)[0]
+        if n["corrected_sealed"] is not None:
+            return Doc(unseal(key, n["corrected_sealed"]), json.loads(n["entities"]), n["corrected_text"])
+        # corrected before the source was kept (an older store): rebuild it from the placeholders
+        originals = unseal(key, n["originals_sealed"])
+        values = {ph: [v] for ph, v in originals.items()}
+        source, fixed = note_text.parse_typed(n["corrected_text"], Doc("", [], ""), values)
+        return note_text.render_doc(source, [{"type": e.type, "start": e.start, "end": e.end,
+                                              "placeholder": e.placeholder} for e in fixed])
+
+    def _known(self, n: dict, key: bytes) -> CaseIdentifiers | None:
+        return CaseIdentifiers(**unseal(key, n["known_sealed"])) if n.get("known_sealed") else None
+
+    def _released(self, n: dict, key: bytes) -> list[str]:
+        return unseal(key, n["released_sealed"]) if n.get("released_sealed") else []
+
+    def _redact_with(self, n: dict, key: bytes, text: str, originals: dict) -> tuple[str, dict]:
+        """The choke point: ``text`` with the note's values as its placeholders and any new identifier
+        as a new one; returns it and the originals extended with the new values (to seal)."""
+        doc = self._current_doc(n, key)
+        values = note_text.note_values(doc, originals)
+        source, fixed = note_text.parse_typed(text, doc, values)
+        out = note_text.redact_text(source, values, self._known(n, key), self._released(n, key), fixed)
+        return out.text, _extend_originals(originals, out)
+
+    def _redact_for_note(self, note_id: str, text: str) -> str:
+        """Redact any text about to be kept or shown for a note (a comment, a value): the one choke
+        point. New originals are sealed with the note's others, so its officer can still see them."""
+        n = self._note_row(note_id)
+        key = self._key(n["recording_id"])
+        originals = unseal(key, n["originals_sealed"])
+        try:
+            red, new = self._redact_with(n, key, text, originals)
+        except ValueError as err:
+            raise InvalidValue(str(err)) from None
+        if new != originals:
+            with self._tx():
+                self.conn.execute("UPDATE notes SET originals_sealed=? WHERE id=?", (seal(key, new), note_id))
+        return red
 
     # -- review ---------------------------------------------------------------------------------------
     def review_field(self, note_id: str, field: str, action: str, value, user: str) -> None:
@@ -148,14 +229,25 @@ class NotesMixin:
         last = self._one("SELECT value FROM field_reviews WHERE note_id=? AND field=? ORDER BY id DESC LIMIT 1",
                          (note_id, field))
         before = json.loads(last["value"] if last else f["value"])
-        after = before if action == "accept" else value
-        if len(_J(after)) > MAX_TEXT_CHARS:
+        if action == "edit" and len(_J(value)) > MAX_TEXT_CHARS:
             raise InvalidValue("the value is too long")
         key = self._key(n["recording_id"])
+        originals = unseal(key, n["originals_sealed"])
+        after = before
+        if action == "edit":   # typed by a person: through the choke point like every other text
+            def one(text):
+                nonlocal originals
+                red, originals = self._redact_with(n, key, text, originals)
+                return red
+            try:
+                after = note_text.redact_value(value, one)
+            except ValueError as err:
+                raise InvalidValue(str(err)) from None
         with self._tx():
             self.conn.execute("INSERT INTO field_reviews (note_id, field, action, before, value, by, at) "
                               "VALUES (?,?,?,?,?,?,?)", (note_id, field, action, _J(before), _J(after), user, now_iso()))
-            self.conn.execute("UPDATE notes SET updated_at=? WHERE id=?", (now_iso(), note_id))
+            self.conn.execute("UPDATE notes SET originals_sealed=?, updated_at=? WHERE id=?",
+                              (seal(key, originals), now_iso(), note_id))
             self._audit(user, "field.review", note_id=note_id, consent_id=n["consent_id"],
                         detail={"field": field, "action": action, "changed": before != after},
                         sealed=seal(key, {"before": before, "after": after}))
@@ -163,57 +255,107 @@ class NotesMixin:
     def set_redactions(self, note_id: str, entities: list[dict], user: str) -> None:
         """Replace the note's redactions with ``entities`` (the complete new list).
 
-        Each entity has ``type`` and either ``start``/``end`` (offsets into the original transcript,
-        as ``get_note`` gives for existing ones) or ``r_start``/``r_end`` (a span of the current
-        redacted text, for one the reviewer adds); ``placeholder`` is optional. Drop one to undo it.
+        Each entity has ``type`` and either ``start``/``end`` (offsets into the note's current source
+        text, as ``get_note`` gives for existing ones) or ``r_start``/``r_end`` (a span of the text
+        shown, ``get_note()["transcript"]``, for one the reviewer adds); ``placeholder`` is optional.
+        Drop one to undo it. An added span overlapping existing redactions absorbs them.
         """
         n = self._note_row(note_id)
         self._require_reviewer(n, user)
         self._require_pending(n)
         key = self._key(n["recording_id"])
-        transcript = unseal(key, self._one("SELECT sealed FROM transcripts WHERE recording_id=?",
-                                           (n["recording_id"],))["sealed"])
-        original, old = transcript["text"], json.loads(n["entities"])
+        doc = self._current_doc(n, key)
         wanted = []
         for e in entities:
             e = dict(e)
             if "start" not in e and "r_start" in e:
-                e["start"], e["end"] = offsets.to_original(e["r_start"], old), offsets.to_original(e["r_end"], old)
+                if not all(isinstance(e.get(k), int) and 0 <= e[k] <= len(doc.text) for k in ("r_start", "r_end")):
+                    raise InvalidValue("invalid redactions: the span is outside the text")
+                e["start"], e["end"] = to_original(e["r_start"], doc.entities), \
+                    to_original(e["r_end"], doc.entities, at_end=True)
             wanted.append({k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e})
         if user != n["officer"]:
             # A reviewer may add a missed redaction but never undo one: undoing would put the
             # original value into the text that reviewer reads.
-            kept = {(e["start"], e["end"]) for e in wanted}
-            if any((e["start"], e["end"]) not in kept for e in old):
+            kept = [(e["start"], e["end"]) for e in wanted]
+            if any(not any(s <= e["start"] and e["end"] <= t for s, t in kept) for e in doc.entities):
                 raise PermissionDenied("only the note's own officer can undo a redaction; a reviewer can add one")
+        originals = unseal(key, n["originals_sealed"])
         try:
-            text, new = offsets.render(original, wanted)
-        except (ValueError, KeyError) as err:
+            new = note_text.render_doc(doc.source, note_text.merge_overlaps(wanted), reserved=originals)
+        except (ValueError, KeyError, TypeError) as err:
             raise InvalidValue(f"invalid redactions: {err}") from None
-        originals = {e["placeholder"]: original[e["start"]:e["end"]] for e in new}
-        words = offsets.redacted_words([w for s in transcript["segments"] for w in s["words"]], new, text)
+        self._write_redactions(n, key, doc, new, originals, user)
+
+    def _write_redactions(self, n: dict, key: bytes, doc: Doc, new: Doc, originals: dict, user: str,
+                          undone: frozenset = frozenset()) -> None:
+        """Carry words, evidence, CRISSA and field values over to ``new`` and write it all at once.
+        An undone placeholder's values are released: not redacted again in this note."""
+        note_id = n["id"]
+        old_values = note_text.note_values(doc, originals)
+        new_values = note_text.note_values(new, {})
+        added = {ph: max(v, key=len) for ph, v in new_values.items() if ph not in old_values}
+        removed = {ph for ph in {e["placeholder"] for e in doc.entities} if ph not in new_values} | set(undone)
+        swap = _value_swapper(added, removed, {ph: max(v, key=len) for ph, v in old_values.items()})
+        released = sorted(set(self._released(n, key)).union(*(old_values.get(ph, []) for ph in removed)))
+        originals = {ph: v for ph, v in _extend_originals(originals, new).items() if ph not in removed}
+        wdoc, words_src = self._whisper_doc(n, key)
+        corrected = n["corrected_text"] is not None
+        if corrected:   # the same change to Whisper's text, kept beside the correction
+            wents = [e for e in wdoc.entities if e["placeholder"] not in removed]
+            wents += note_text.find_values(wdoc.source, added, wents)
+            wdoc = note_text.render_doc(wdoc.source, wents, reserved=originals)
+        else:
+            wdoc = new
+        words = redacted_words(words_src, wdoc.entities, wdoc.text)
 
         def remap(items):
             out = []
             for it in items:
-                s, t = offsets.remap_span(it["start"], it["end"], old, new)
-                out.append({**it, "start": s, "end": t, "text": text[s:t]})
+                s, t = remap_span(it["start"], it["end"], doc.entities, new.entities)
+                if s < t:
+                    out.append({**it, "start": s, "end": t, "text": new.text[s:t]})
             return out
 
         crissa = {k: remap(v) for k, v in json.loads(n["crissa"]).items()}
-        fields = self._all("SELECT name, evidence FROM fields WHERE note_id=?", (note_id,))
+        fields = self._all("SELECT name, value, evidence FROM fields WHERE note_id=?", (note_id,))
         with self._tx():
             for f in fields:
-                self.conn.execute("UPDATE fields SET evidence=? WHERE note_id=? AND name=?",
-                                  (_J(remap(json.loads(f["evidence"]))), note_id, f["name"]))
-            self.conn.execute("UPDATE notes SET redacted_text=?, words=?, entities=?, originals_sealed=?, crissa=?, "
-                              "updated_at=? WHERE id=?", (text, _J(words), _J(new), seal(key, originals),
-                                                          _J(crissa), now_iso(), note_id))
+                self.conn.execute("UPDATE fields SET value=?, evidence=? WHERE note_id=? AND name=?",
+                                  (_J(swap(json.loads(f["value"]))), _J(remap(json.loads(f["evidence"]))),
+                                   note_id, f["name"]))
+            for r in self._all("SELECT id, value FROM field_reviews WHERE note_id=?", (note_id,)):
+                self.conn.execute("UPDATE field_reviews SET value=? WHERE id=?", (_J(swap(json.loads(r["value"]))), r["id"]))
+            self.conn.execute(
+                "UPDATE notes SET redacted_text=?, whisper_entities=?, words=?, entities=?, corrected_text=?, "
+                "originals_sealed=?, released_sealed=?, crissa=?, updated_at=? WHERE id=?",
+                (wdoc.text, _J(wdoc.entities) if corrected else None, _J(words), _J(new.entities),
+                 new.text if corrected else None, seal(key, originals), seal(key, released), _J(crissa), now_iso(),
+                 note_id))
             self._audit(user, "redactions.set", note_id=note_id, consent_id=n["consent_id"],
-                        detail={"before": len(old), "after": len(new)},
-                        sealed=seal(key, {"before": n["redacted_text"], "after": text}))
+                        detail={"before": len(doc.entities), "after": len(new.entities)},
+                        sealed=seal(key, {"before": doc.text, "after": new.text}))
+
+    def undo_redaction(self, note_id: str, placeholder: str, user: str) -> None:
+        """The note's officer un-redacts ``placeholder`` everywhere in the note (transcript, values it
+        was typed into); the value is remembered so it is not redacted again in this note."""
+        n = self._note_row(note_id)
+        self._require_officer(n, user, "undo a redaction")
+        self._require_pending(n)
+        key = self._key(n["recording_id"])
+        originals = unseal(key, n["originals_sealed"])
+        doc = self._current_doc(n, key)
+        values = note_text.note_values(doc, originals)
+        if placeholder not in values:
+            raise InvalidValue(f"{placeholder!r} is not a redaction of this note")
+        kept = [e for e in doc.entities if e["placeholder"] != placeholder]
+        new = note_text.render_doc(doc.source, kept, reserved=originals)
+        self._write_redactions(n, key, doc, new, originals, user, undone=frozenset({placeholder}))
 
     def correct_transcript(self, note_id: str, text: str, user: str) -> None:
+        """The officer's (or reviewer's) corrected text becomes the note's text: placeholders kept as
+        shown keep their originals, new identifiers are redacted, evidence follows the words and the
+        CRISSA layout is made again from the corrected sentences."""
         n = self._note_row(note_id)
         self._require_reviewer(n, user)
         self._require_pending(n)
@@ -221,18 +363,42 @@ class NotesMixin:
             raise InvalidValue("the corrected transcript is empty")
         if len(text) > MAX_TEXT_CHARS:
             raise InvalidValue(f"the corrected transcript is over {MAX_TEXT_CHARS} characters")
-        before = n["corrected_text"] if n["corrected_text"] is not None else n["redacted_text"]
         key = self._key(n["recording_id"])
         originals = unseal(key, n["originals_sealed"])
-        text, originals = _redact_correction(text, originals)
+        doc = self._current_doc(n, key)
+        values = note_text.note_values(doc, originals)
+        try:
+            source, fixed = note_text.parse_typed(text, doc, values)
+        except ValueError as err:
+            raise InvalidValue(str(err)) from None
+        new = note_text.redact_text(source, values, self._known(n, key), self._released(n, key), fixed)
+        originals = _extend_originals(originals, new)
+        move = note_text.aligner(doc.text, new.text)
+
+        def carry(items):
+            out = []
+            for it in items:
+                s, t = move(it["start"]), move(it["end"], at_end=True)
+                if s < t:
+                    out.append({**it, "start": s, "end": t, "text": new.text[s:t]})
+            return out
+
+        crissa = _crissa_of(new.text, n["contact_date"])
+        fields = self._all("SELECT name, evidence FROM fields WHERE note_id=?", (note_id,))
+        whisper_ents = n["whisper_entities"] if n["whisper_entities"] is not None else n["entities"]
         with self._tx():
-            self.conn.execute("UPDATE notes SET corrected_text=?, originals_sealed=?, updated_at=? WHERE id=?",
-                              (text, seal(key, originals), now_iso(), note_id))
+            for f in fields:
+                self.conn.execute("UPDATE fields SET evidence=? WHERE note_id=? AND name=?",
+                                  (_J(carry(json.loads(f["evidence"]))), note_id, f["name"]))
+            self.conn.execute("UPDATE notes SET corrected_text=?, corrected_sealed=?, entities=?, whisper_entities=?, "
+                              "originals_sealed=?, crissa=?, updated_at=? WHERE id=?",
+                              (new.text, seal(key, new.source), _J(new.entities), whisper_ents,
+                               seal(key, originals), _J(crissa), now_iso(), note_id))
             self.conn.execute("INSERT INTO transcript_edits (note_id, before, after, by, at) VALUES (?,?,?,?,?)",
-                              (note_id, n["redacted_text"], text, user, now_iso()))
+                              (note_id, n["redacted_text"], new.text, user, now_iso()))
             self._audit(user, "transcript.correct", note_id=note_id, consent_id=n["consent_id"],
-                        detail={"chars_before": len(before), "chars_after": len(text)},
-                        sealed=seal(key, {"before": before, "after": text}))
+                        detail={"chars_before": len(doc.text), "chars_after": len(new.text)},
+                        sealed=seal(key, {"before": doc.text, "after": new.text}))
 
     def save_note(self, note_id: str, user: str) -> None:
         """Approve a note once every field is reviewed; its audio goes now if the consent says so."""
@@ -255,7 +421,8 @@ class NotesMixin:
 
     # -- export ---------------------------------------------------------------------------------------
     def export_note(self, note_id: str, fmt: str, user: str, full: bool = False) -> str:
-        """The approved note as CRISSA text, JSON or CSV; placeholders stay unless ``full`` (officer only)."""
+        """The approved note, as reviewed (corrected text, its CRISSA layout, edited values), as CRISSA
+        text, JSON or CSV; placeholders stay unless ``full`` (the note's officer only; logged)."""
         if fmt not in EXPORT_FORMATS:
             raise InvalidValue(f"invalid export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
         n = self._note_row(note_id)
@@ -269,37 +436,15 @@ class NotesMixin:
         values = {k: (f["review"]["value"] if f["review"] else f["value"]) for k, f in note["fields"].items()}
         crissa = {k: [s["text"] for s in v] for k, v in note["crissa"].items()}
         transcript = note["transcript"]
-        if full:
-            originals = self.get_originals(note_id, user)
-
-            def fill(obj):  # placeholders back to the officer's own words, in text and in values
-                if isinstance(obj, str):
-                    for ph, val in sorted(originals.items(), key=lambda kv: -len(kv[0])):
-                        obj = obj.replace(ph, val)
-                    return obj
-                if isinstance(obj, list):
-                    return [fill(x) for x in obj]
-                if isinstance(obj, dict):
-                    return {k: fill(v) for k, v in obj.items()}
-                return obj
-            values, crissa, transcript = fill(values), fill(crissa), fill(transcript)
-        if fmt == "json":
-            out = json.dumps({"note_id": note_id, "officer": n["officer"], "contact_date": n["contact_date"],
-                              "fields": values, "crissa": crissa, "transcript": transcript}, ensure_ascii=False, indent=2)
-        elif fmt == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(["note_id", "field", "value"])
-            for k, v in values.items():
-                w.writerow([note_id, k, _csv_safe("; ".join(map(str, v)) if isinstance(v, list) else
-                                                  "" if v is None else str(v))])
-            out = buf.getvalue()
-        else:
-            parts = [f"Contact {n['contact_date']} (officer {n['officer']})"]
-            for key, heading in CRISSA_HEADINGS.items():
-                if crissa.get(key):
-                    parts.append(f"{heading}:\n" + "\n".join(crissa[key]))
-            out = "\n\n".join(parts) + "\n"
+        if full:   # the officer's own words: exact source spans where there are any, else each value
+            key = self._key(n["recording_id"])
+            doc = self._current_doc(n, key)
+            crissa = {k: [doc.source[to_original(s["start"], doc.entities):
+                                     to_original(s["end"], doc.entities, at_end=True)] for s in v]
+                      for k, v in note["crissa"].items()}
+            values = note_text.fill_placeholders(values, note_text.note_values(doc, unseal(key, n["originals_sealed"])))
+            transcript = doc.source
+        out = _render_export(fmt, note_id, n, values, crissa, transcript)
         with self._tx():
             self.conn.execute("INSERT INTO exports (note_id, fmt, full, by, at) VALUES (?,?,?,?,?)",
                               (note_id, fmt, int(full), user, now_iso()))
@@ -325,43 +470,68 @@ class NotesMixin:
                 "fields": per_field}
 
 
+def _render_export(fmt: str, note_id: str, n: dict, values: dict, crissa: dict, transcript: str) -> str:
+    if fmt == "json":
+        return json.dumps({"note_id": note_id, "officer": n["officer"], "contact_date": n["contact_date"],
+                           "fields": values, "crissa": crissa, "transcript": transcript}, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["note_id", "field", "value"])
+        for k, v in values.items():
+            w.writerow([note_id, k, _csv_safe("; ".join(map(str, v)) if isinstance(v, list) else
+                                              "" if v is None else str(v))])
+        return buf.getvalue()
+    parts = [f"Contact {n['contact_date']} (officer {n['officer']})"]
+    for key, heading in CRISSA_HEADINGS.items():
+        if crissa.get(key):
+            parts.append(f"{heading}:\n" + "\n".join(crissa[key]))
+    return "\n\n".join(parts) + "\n"
+
+
+def _crissa_of(text: str, contact_date: str) -> dict:
+    """The CRISSA layout of a corrected text: the extraction's own layout, its sentences unchanged."""
+    import datetime as dt
+
+    from assistant.extraction import extract
+
+    return extract(text, dt.date.fromisoformat(contact_date)).to_dict()["crissa"]
+
+
+def _extend_originals(originals: dict, doc: Doc) -> dict:
+    """The sealed originals plus each new placeholder's value (the fullest when it has several)."""
+    out = dict(originals)
+    for e in doc.entities:
+        value = doc.source[e["start"]:e["end"]]
+        if e["placeholder"] not in originals and len(value) > len(out.get(e["placeholder"], "")):
+            out[e["placeholder"]] = value
+    return out
+
+
+def _value_swapper(added: dict[str, str], removed: set[str], originals: dict):
+    """Field values follow a redaction change: an added value becomes its placeholder, an undone
+    placeholder its value again."""
+    import re
+
+    def one(text: str) -> str:
+        for ph, v in added.items():
+            text = re.sub(r"(?<!\w)%s(?!\w)" % re.escape(v), ph, text, flags=re.I)
+        for ph in removed:
+            if originals.get(ph):
+                text = text.replace(ph, originals[ph])
+        return text
+    return lambda value: note_text.redact_value(value, one)
+
+
 def _csv_safe(value: str) -> str:
     """Stop a spreadsheet from running a value as a formula (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _redact_correction(text: str, originals: dict) -> tuple[str, dict]:
-    """Redact an officer's typed correction before it is stored.
-
-    The note's own original values are always redacted (and keep their placeholders, so
-    ``[PERSON_1]`` stays the same person); anything new the redactor finds gets the next free
-    number for its type. Returns the redacted text and the originals extended with new values.
-    """
-    import re
-    from dataclasses import replace
-
-    from redaction import CaseIdentifiers, apply_entities, redact
-
-    found = redact(text, known=CaseIdentifiers(other=[v for v in originals.values() if v]))
-    by_value = {str(v).lower(): ph for ph, v in originals.items()}
-    top: dict[str, int] = {}
-    for ph in list(originals) + re.findall(r"\[[A-Z_]+_\d+\]", text):
-        m = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", ph)
-        if m:
-            top[m.group(1)] = max(top.get(m.group(1), 0), int(m.group(2)))
-    # The redactor already groups partial forms ("John's" with "John Smith") under one placeholder
-    # of its own; map each of its groups to the note's placeholder for any member's value.
-    group: dict[str, str] = {}
-    for e in found.entities:
-        ph = by_value.get(e.text.lower())
-        if ph and ph.startswith(f"[{e.type}_"):
-            group.setdefault(e.placeholder, ph)
-    ents, originals = [], dict(originals)
-    for e in found.entities:
-        ph = group.get(e.placeholder)
-        if not ph:
-            top[e.type] = top.get(e.type, 0) + 1
-            ph = group[e.placeholder] = f"[{e.type}_{top[e.type]}]"
-            originals[ph] = e.text
-        ents.append(replace(e, placeholder=ph))
-    return apply_entities(text, ents).text, originals
+    """Compatibility shim for callers without a note at hand; prefer ``Store._redact_for_note``.
+    Redacts ``text`` with the note's ``originals`` (placeholder -> value) as its placeholders."""
+    values = {ph: [v] for ph, v in originals.items() if isinstance(v, str) and v}
+    source, fixed = note_text.parse_typed(text, Doc("", [], ""), values)
+    doc = note_text.redact_text(source, values, None, [], fixed)
+    return doc.text, _extend_originals(originals, doc)

@@ -1,4 +1,5 @@
-"""The Casenote store: one SQLite file under ``$CASENOTE_HOME`` (WAL, foreign keys, secure_delete).
+"""The Casenote store: one SQLCipher-encrypted SQLite file under ``$CASENOTE_HOME`` (WAL, foreign
+keys, secure_delete), unlocked by the passphrase (``assistant.store.keys``); audio encrypted beside it.
 
 This module holds the connection, users, voiceprints, consent (grant, check, revoke-and-erase), the
 audit log and the bookkeeping the pipeline uses to resume. Note review and export live in
@@ -7,9 +8,9 @@ audit log and the bookkeeping the pipeline uses to resume. Note review and expor
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import sqlite3
 import threading
 import time
 import uuid
@@ -20,7 +21,8 @@ import numpy as np
 import sqlite_utils
 
 from assistant import paths
-from assistant.store import validate
+from assistant.store import dbfile, keys, validate
+from assistant.store.audiofile import audio_key, decrypt_chunks, encrypt_stream
 from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, StoreError
 from assistant.store.faults import fault_point
 from assistant.store.migrations import migrate
@@ -47,21 +49,29 @@ def _new_id() -> str:
 class StoreBase:
     """Connection handling, users, voiceprints, consent, audit, recordings."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, passphrase: str | None = None):
+        """Open (or create) the store. ``passphrase``: default ``$CASENOTE_PASSPHRASE`` or the prompt;
+        a wrong one raises ``PassphraseError`` before anything is read or written."""
         self.path = Path(path) if path else paths.database_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        dbfile.recover_interrupted(self.path)
+        if self.path.exists() and not dbfile.is_plaintext(self.path) and not keys.keyring_path(self.path).exists():
+            raise keys.PassphraseError(f"the store's keyring ({keys.keyring_path(self.path).name}) is missing; restore "
+                                       "it from a backup: without it the encrypted store cannot be opened")
+        master, _ = keys.unlock(self.path, passphrase)
+        self._wrap_key = keys.subkey(master, "note keys")
+        if dbfile.is_plaintext(self.path):   # a store from before encryption: encrypt it where it is
+            dbfile.encrypt_in_place(self.path, keys.subkey(master, "sqlcipher"))
         fresh = not self.path.exists()
         # Autocommit mode: transactions are explicit (``_tx``), so a multi-row change is all or nothing.
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = dbfile.connect(self.path, keys.subkey(master, "sqlcipher"))
         self._lock = threading.RLock()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY",
-                       "synchronous=FULL", f"busy_timeout={_BUSY_TIMEOUT_MS}"):
-            self.conn.execute(f"PRAGMA {pragma}")
         if fresh:
             os.chmod(self.path, 0o600)
         migrate(self.conn)
         self.db = sqlite_utils.Database(self.conn)
+        self._wrap_plain_note_keys()
+        self._encrypt_plain_audio()
 
     def close(self) -> None:
         self.conn.close()
@@ -271,13 +281,58 @@ class StoreBase:
                               "contact_date, stage, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                               (rid, consent_id, officer, sha256, rid + suffix, duration_s, contact_date,
                                "importing", t, t))
-            self.conn.execute("INSERT INTO note_keys VALUES (?,?)", (rid, new_key()))
+            self.conn.execute("INSERT INTO note_keys (recording_id, key, wrapped) VALUES (?,?,1)",
+                              (rid, keys.wrap(self._wrap_key, new_key(), rid.encode())))
             self._audit(officer, "recording.import", consent_id=consent_id,
                         detail={"recording_id": rid, "duration_s": round(duration_s, 1)})
         return self.get_recording(rid)
 
     def recording_audio_path(self, recording_id: str) -> Path:
-        return paths.audio_dir() / self.get_recording(recording_id)["audio_file"]
+        """Where the recording's audio is kept, encrypted (read it with ``recording_audio_chunks``)."""
+        return _audio_file(self.get_recording(recording_id)["audio_file"])
+
+    def import_audio(self, recording_id: str, src: Path, sha256: str) -> None:
+        """Encrypt ``src`` into the audio folder as it is read, check it is the file registered
+        (SHA-256), then rename it into place: the stored audio either is whole or is not there."""
+        self._store_audio(recording_id, Path(src), sha256)
+        self.set_stage(recording_id, "imported")
+
+    def _store_audio(self, recording_id: str, src: Path, sha256: str) -> None:
+        final = self.recording_audio_path(recording_id)
+        part = final.with_name(final.name + ".part")
+        key = audio_key(self._key(recording_id))
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            digest = encrypt_stream(fin, fout, key)
+            fout.flush()
+            os.fsync(fout.fileno())
+        if digest != sha256:
+            part.unlink()
+            raise InvalidValue(f"{src.name} changed while it was being imported; try again once it is fully saved.")
+        fault_point("import_before_rename")
+        os.replace(part, final)
+
+    def recording_audio_chunks(self, recording_id: str):
+        """The decrypted audio, chunk by chunk (never written to disk in clear)."""
+        path = self.recording_audio_path(recording_id)
+        if not path.is_file():
+            raise NotFound(f"the audio of recording {recording_id} is not stored")
+        return decrypt_chunks(path, audio_key(self._key(recording_id)))
+
+    def recording_audio_bytes(self, recording_id: str) -> bytes:
+        return b"".join(self.recording_audio_chunks(recording_id))
+
+    def audio_intact(self, recording_id: str, sha256: str) -> bool:
+        """Is the stored audio whole, authentic and the file registered?"""
+        from assistant.store.audiofile import AudioIntegrityError
+
+        h = hashlib.sha256()
+        try:
+            for block in self.recording_audio_chunks(recording_id):
+                h.update(block)
+        except (NotFound, AudioIntegrityError):
+            return False
+        return h.hexdigest() == sha256
 
     def set_stage(self, recording_id: str, stage: str) -> None:
         assert stage in STAGES, stage
@@ -296,6 +351,22 @@ class StoreBase:
     def stage_result(self, recording_id: str, stage: str):
         row = self._one("SELECT sealed FROM stage_results WHERE recording_id=? AND stage=?", (recording_id, stage))
         return unseal(self._key(recording_id), row["sealed"]) if row else None
+
+    def save_known(self, recording_id: str, known) -> None:
+        """Seal the case's known identifiers (``CaseIdentifiers``) given for a recording: redaction
+        uses them now and for every text typed into its note later."""
+        from dataclasses import asdict
+
+        with self._tx():
+            self.conn.execute("INSERT OR REPLACE INTO stage_results VALUES (?,?,?,?)",
+                              (recording_id, "known", seal(self._key(recording_id), asdict(known)), now_iso()))
+
+    def known_identifiers(self, recording_id: str):
+        """The sealed ``CaseIdentifiers`` of a recording, or None."""
+        from redaction import CaseIdentifiers
+
+        value = self.stage_result(recording_id, "known")
+        return CaseIdentifiers(**value) if value else None
 
     def unfinished_recordings(self) -> list[dict]:
         """Recordings under an active consent whose note is not stored yet (oldest first)."""
@@ -317,13 +388,40 @@ class StoreBase:
         self.checkpoint()
 
     def _key(self, recording_id: str) -> bytes:
-        row = self._one("SELECT key FROM note_keys WHERE recording_id=?", (recording_id,))
+        """The note's own key, unwrapped with the master key (it is stored wrapped only)."""
+        row = self._one("SELECT key, wrapped FROM note_keys WHERE recording_id=?", (recording_id,))
         if not row:
             raise NotFound(f"no key for recording {recording_id!r}: it was erased")
-        return row["key"]
+        return keys.unwrap(self._wrap_key, row["key"], recording_id.encode()) if row["wrapped"] else row["key"]
+
+    def _wrap_plain_note_keys(self) -> None:
+        """Wrap per-note keys written before keys were wrapped (a store being migrated)."""
+        rows = self._all("SELECT recording_id, key FROM note_keys WHERE wrapped=0")
+        if rows:
+            with self._tx():
+                for r in rows:
+                    self.conn.execute("UPDATE note_keys SET key=?, wrapped=1 WHERE recording_id=?",
+                                      (keys.wrap(self._wrap_key, r["key"], r["recording_id"].encode()),
+                                       r["recording_id"]))
+            self.checkpoint()
+
+    def _encrypt_plain_audio(self) -> None:
+        """Encrypt audio files kept in clear by an older version, then erase the clear copies."""
+        for rec in self._all("SELECT id, sha256, audio_file, stage FROM recordings WHERE audio_deleted_at IS NULL "
+                             "AND stage != 'importing'"):
+            plain = paths.audio_dir() / rec["audio_file"]
+            if plain.is_file():
+                if not _audio_file(rec["audio_file"]).exists():
+                    self._store_audio(rec["id"], plain, rec["sha256"])
+                dbfile.erase_file(plain)
 
 
 _AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".webm", ".aac", ".mp4"}
+_ENCRYPTED_SUFFIX = ".enc"
+
+
+def _audio_file(name: str) -> Path:
+    return paths.audio_dir() / (name + _ENCRYPTED_SUFFIX)
 
 
 def _erase_recording_files(recording_id: str) -> int:
@@ -331,14 +429,6 @@ def _erase_recording_files(recording_id: str) -> int:
     n = 0
     for f in paths.audio_dir().glob(recording_id + "*"):
         if f.is_file():
-            remaining = f.stat().st_size
-            with open(f, "r+b") as fh:  # zero the blocks first: an unlinked file's data may linger
-                while remaining > 0:
-                    chunk = min(remaining, 1 << 20)
-                    fh.write(bytes(chunk))
-                    remaining -= chunk
-                fh.flush()
-                os.fsync(fh.fileno())
-            f.unlink()
+            dbfile.erase_file(f)
             n += 1
     return n

@@ -1,20 +1,32 @@
 """The case's own identifiers, given by the officer (``CaseIdentifiers``): redacted wherever they
 appear, in part or possessive ("Daniel", "Daniel's", "Smith"), whatever the other recognisers think,
-and above the allow-list."""
+and above the allow-list. Whisper's mishearings of a known name ("Mabey" written "maybe") are caught
+by sound (Metaphone, from jellyfish) or spelling (Jaro-Winkler) when they stand next to a name cue
+("Mr", "his partner", "met with") or next to another word of the same name.
+
+``NoteValuesRecogniser`` finds the values a note already holds (``placeholder -> value``) so text
+typed later into the same note gets the same placeholders."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 import dateparser
+import jellyfish
 
 from redaction.analysis import Analysis
 from redaction.model import CaseIdentifiers, Entity
 from redaction.recognisers.base import Recogniser
 from redaction.recognisers.dob import MONTHS, date_tokens_after, parse_spoken_date
-from redaction.recognisers.person import strip_possessive
+from redaction.placeholders import parse_placeholder
+from redaction.recognisers.person import PERSON_CUES, strip_possessive
 
-__all__ = ["KnownRecogniser", "parse_date_of_birth"]
+__all__ = ["KnownRecogniser", "NoteValuesRecogniser", "parse_date_of_birth", "sounds_like", "NOTE_KEY"]
+
+NOTE_KEY = "NOTE:"   # key prefix of a value the note already holds: NOTE:[PERSON_1]
+_SPELLING_SIMILARITY = 0.9   # Jaro-Winkler at or above this is the same name misspelt ("Mabey"/"Mabbey")
+_CUES = frozenset(tuple(c.split()) for c, score in PERSON_CUES.items() if score > 0)
+_MAX_CUE = max(len(c) for c in _CUES)
 
 _STREET_NUMBER = re.compile(r"^\s*(?:flat\s+\w+,?\s*)?\d+[a-z]?\s+", re.I)
 
@@ -50,6 +62,7 @@ class KnownRecogniser(Recogniser):
                 if w in words:
                     e = toks[k].end - (2 if toks[k].raw.endswith(("'s", "’s")) else 0)
                     out.append(Entity("PERSON", toks[k].start, e, a.text[toks[k].start:e], "", self.name, 1.0, key))
+            out += _sound_alikes(a, lows, words, key, {e.start for e in out})
         out = _merge_adjacent(a.text, out)
         # address: the street words and the postcode, wherever they appear
         if self.known.address:
@@ -127,3 +140,75 @@ def _merge_adjacent(text: str, ents: list[Entity]) -> list[Entity]:
         else:
             out.append(e)
     return out
+
+
+def sounds_like(heard: str, name: str) -> bool:
+    """Whisper's word ``heard`` could be the name ``name`` misheard: the same Metaphone code
+    ("maybe"/"Mabey"), or a near spelling ("Mabbey"). Short words never match (too many collide)."""
+    h, n = heard.lower(), name.lower()
+    if len(h) < 3 or len(n) < 3 or h == n:
+        return h == n
+    hc, nc = jellyfish.metaphone(h), jellyfish.metaphone(n)
+    if h[0] != n[0] and hc[:1] != nc[:1]:
+        return False
+    # the same sounds, or the name's sounds and one more ("Maybitt" for "Mabey"), or a near spelling
+    return hc == nc or (len(nc) >= 2 and hc.startswith(nc) and len(hc) == len(nc) + 1) \
+        or jellyfish.jaro_winkler_similarity(h, n) >= _SPELLING_SIMILARITY
+
+
+def _after_cue(lows: list[str], k: int) -> bool:
+    if k > 0 and lows[k - 1] == ".":   # "Mr." / "Mrs." as Whisper writes titles
+        k -= 1
+    for n in range(1, _MAX_CUE + 1):
+        if k - n >= 0 and tuple(lows[k - n:k]) in _CUES:
+            return True
+    return False
+
+
+def _sound_alikes(a: Analysis, lows: list[str], words: list[str], key: str, taken: set[int]) -> list[Entity]:
+    """Mishearings of the name's words: a word that sounds like one of them, right after a name cue
+    or right beside a word of the name (found exactly or by sound)."""
+    toks, out = a.tokens, []
+    exact = {k for k, t in enumerate(toks) if t.start in taken}
+    for k, t in enumerate(toks):
+        if t.start in taken or t.kind not in ("word", "caps") or a.is_protected(t.start, t.end):
+            continue
+        word = lows[k]
+        if not any(sounds_like(word, w) for w in words if len(w) >= 3):
+            continue
+        if _after_cue(lows, k) or (k - 1) in exact or (k + 1) in exact:
+            e = t.end - (2 if t.raw.endswith(("'s", "’s")) else 0)
+            out.append(Entity("PERSON", t.start, e, a.text[t.start:e], "", "known", 0.9, key))
+            exact.add(k)
+    return out
+
+
+class NoteValuesRecogniser(Recogniser):
+    """The values a note already holds, wherever they stand in new text, with their own placeholders."""
+    name = "known"
+
+    def __init__(self, existing: dict[str, list[str]]):
+        self.existing = existing
+
+    def find(self, a: Analysis) -> list[Entity]:
+        out = []
+        for ph, values in self.existing.items():
+            parsed = parse_placeholder(ph)
+            if not parsed:
+                continue
+            for v in values:
+                v = (v or "").strip()
+                dense = "".join(c for c in v.upper() if c.isalnum())
+                if len(dense) < 2:
+                    continue
+                if len(dense) >= 4 and any(c.isdigit() for c in dense):   # said with other spacing
+                    for run in a.runs:
+                        pos = run.dense.find(dense)
+                        while pos >= 0:
+                            s, e = run.span(pos, pos + len(dense))
+                            out.append(Entity(parsed[0], s, e, a.text[s:e], "", self.name, 1.0, NOTE_KEY + ph))
+                            pos = run.dense.find(dense, pos + 1)
+                pattern = r"(?<!\w)%s(?!\w)" % r"\s+".join(re.escape(w) for w in v.split())
+                for m in re.finditer(pattern, a.text, re.I):
+                    out.append(Entity(parsed[0], m.start(), m.end(), m.group(), "", self.name, 1.0, NOTE_KEY + ph))
+        return out

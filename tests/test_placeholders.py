@@ -1,11 +1,12 @@
-"""Properties of the original <-> redacted offset mapping the store uses for words, evidence and
-reviewer redaction changes (hypothesis generates the texts and entity spans)."""
+"""Properties of the one renderer and its original <-> redacted offset maps (``redaction.placeholders``),
+which the store uses for words, evidence and reviewer redaction changes (hypothesis generates the
+texts and entity spans)."""
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.store import offsets
+from redaction import placeholders as offsets
 
 
 @st.composite
@@ -41,16 +42,16 @@ def _words(text):
 @given(text_and_entities())
 def test_render_and_mappings_agree(case):
     text, ents = case
-    red, rendered = offsets.render(text, ents)
+    red, rendered = offsets.render_dicts(text, ents)
     for e in rendered:
         assert red[e["r_start"]:e["r_end"]] == e["placeholder"]
         assert offsets.to_original(e["r_start"], rendered) == e["start"]
         assert offsets.to_redacted(e["start"], rendered) == e["r_start"]
         assert offsets.to_redacted(e["end"], rendered, at_end=True) == e["r_end"]
-    # Same value and type -> same placeholder; different values -> different placeholders.
+    # Same value and type (letters and digits, case-folded) -> same placeholder; different -> different.
     seen = {}
     for e in rendered:
-        key = (e["type"], text[e["start"]:e["end"]].casefold())
+        key = offsets.placeholder_key(e["type"], text[e["start"]:e["end"]])
         assert seen.setdefault(key, e["placeholder"]) == e["placeholder"]
     assert len(set(seen.values())) == len(seen)
     # Outside entities, text maps both ways unchanged.

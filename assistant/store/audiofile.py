@@ -1,0 +1,94 @@
+"""Audio at rest: AES-256-GCM in chunks, streamed both ways, so a dictation is never a playable
+file on disk and never has to sit whole in memory.
+
+File layout: ``MAGIC | file id (16 random bytes) | chunk size (u32)``, then per chunk
+``length (u32) | nonce (12 random bytes) | ciphertext+tag``. Each chunk's associated data is the
+header, the chunk's index and a last-chunk flag, so chunks cannot be reordered, moved between
+files, dropped from the end (truncation) or appended to without the tag failing. The key is derived
+from the note's own key, so revoking the consent (destroying that key) makes the audio unreadable
+even before its blocks are overwritten.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from assistant.store.errors import StoreError
+
+__all__ = ["MAGIC", "CHUNK", "AudioIntegrityError", "audio_key", "encrypt_stream", "decrypt_chunks"]
+
+MAGIC = b"CNAUDIO1"
+CHUNK = 256 * 1024
+_HEADER = struct.Struct(">8s16sI")
+_LEN = struct.Struct(">I")
+
+
+class AudioIntegrityError(StoreError):
+    """The stored audio was altered, truncated or is not Casenote audio."""
+
+
+def audio_key(note_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"casenote audio v1").derive(note_key)
+
+
+def _aad(header: bytes, index: int, last: bool) -> bytes:
+    return header + struct.pack(">QB", index, 1 if last else 0)
+
+
+def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, chunk: int = CHUNK) -> str:
+    """Encrypt ``src`` into ``dst``; returns the SHA-256 of the plaintext (to check the import)."""
+    aead, digest = AESGCM(key), hashlib.sha256()
+    header = _HEADER.pack(MAGIC, os.urandom(16), chunk)
+    dst.write(header)
+    index, block = 0, src.read(chunk)
+    while True:
+        following = src.read(chunk) if block else b""
+        last = not following
+        digest.update(block)
+        nonce = os.urandom(12)
+        sealed = aead.encrypt(nonce, block, _aad(header, index, last))
+        dst.write(_LEN.pack(len(sealed)) + nonce + sealed)
+        if last:
+            return digest.hexdigest()
+        index, block = index + 1, following
+
+
+def decrypt_chunks(path: Path, key: bytes) -> Iterator[bytes]:
+    """The plaintext of ``path`` chunk by chunk; raises AudioIntegrityError on any tampering."""
+    aead = AESGCM(key)
+    with open(path, "rb") as f:
+        header = f.read(_HEADER.size)
+        if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != MAGIC:
+            raise AudioIntegrityError("the stored audio is not Casenote's encrypted audio")
+        limit = _HEADER.unpack(header)[2] + 16
+        index = 0
+        while True:
+            raw = f.read(_LEN.size)
+            if len(raw) < _LEN.size:
+                raise AudioIntegrityError("the stored audio is truncated (its last chunk is missing)")
+            (length,) = _LEN.unpack(raw)
+            nonce, sealed = f.read(12), f.read(length) if length <= limit else b""
+            if len(nonce) < 12 or len(sealed) != length:
+                raise AudioIntegrityError("the stored audio is truncated or damaged")
+            for last in (False, True):
+                try:
+                    block = aead.decrypt(nonce, sealed, _aad(header, index, last))
+                    break
+                except InvalidTag:
+                    block = None
+            if block is None:
+                raise AudioIntegrityError("the stored audio failed its integrity check (altered or reordered)")
+            yield block
+            if last:
+                if f.read(1):
+                    raise AudioIntegrityError("the stored audio has data after its last chunk")
+                return
+            index += 1

@@ -1,0 +1,197 @@
+"""What encryption at rest costs: `process` and the store's review actions with encryption on (as
+shipped: SQLCipher, wrapped per-note keys, AES-GCM audio) and off (the same code with the cipher
+layers swapped for plain SQLite, raw keys and a plain copy), in one process, alternating runs so
+load changes hit both alike. Prints numbers and the load average (no pass/fail).
+
+    .venv/bin/python benchmarks/encryption_bench.py [--runs 5] [--actions 20] [--voice piper]
+
+Review actions are timed as the review screen makes them (a Store per request, the note read,
+the action, the note read again and rendered), alternating encrypted and plain every repeat.
+
+The Argon2id unlock (once per process) is reported on its own line. Whisper's model is loaded
+before timing starts, so `process` here is import + speaker check + transcribe + redact + extract +
+store on a dictation the project synthesises itself.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eval.synth import cached_synthesis  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from process_bench import DICTATION  # noqa: E402  (the same dictation as the process benchmark)
+
+
+@contextlib.contextmanager
+def encryption(on: bool):
+    """Encryption as shipped, or the same store with its three cipher layers made plain."""
+    if on:
+        yield
+        return
+    import sqlcipher3
+
+    from assistant.store import dbfile, keys, store as store_mod
+
+    def plain_connect(path, key):
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlcipher3.Row
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY",
+                       "synchronous=FULL", "busy_timeout=30000"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    def plain_copy(src, dst, key, chunk=1 << 20):
+        h = hashlib.sha256()
+        for block in iter(lambda: src.read(chunk), b""):
+            h.update(block)
+            dst.write(block)
+        return h.hexdigest()
+
+    def plain_read(path, key):
+        with open(path, "rb") as f:
+            yield from iter(lambda: f.read(1 << 20), b"")
+
+    saved = (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
+             store_mod.decrypt_chunks)
+    dbfile.connect, dbfile.is_plaintext = plain_connect, lambda p: False
+    keys.wrap = lambda k, secret, ctx: secret
+    keys.unwrap = lambda k, blob, ctx: blob
+    store_mod.encrypt_stream, store_mod.decrypt_chunks = plain_copy, plain_read
+    try:
+        yield
+    finally:
+        (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
+         store_mod.decrypt_chunks) = saved
+
+
+def _time(fn) -> float:
+    """CPU seconds of this process (all its threads) spent in ``fn``: on a machine shared with other
+    work, wall time mostly measures the others; CPU time measures what encryption adds."""
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
+def _setup(on: bool, wav: Path) -> dict:
+    """A fresh home with one processed note; returns the home, the note and the time `process` took."""
+    from assistant.pipeline import process_dictation
+    from assistant.store import Store
+
+    home = tempfile.mkdtemp(prefix="casenote-bench-")
+    os.environ["CASENOTE_HOME"] = home
+    with encryption(on):
+        s = Store()
+        cid = s.grant_consent("jsmith", retention="keep_days:7")
+        took = _time(lambda: process_dictation(wav, "jsmith", cid, "2026-03-09", store=s))
+        nid = s.list_notes()[0]["id"]
+        s.close()
+    return {"home": home, "note": nid, "process": took}
+
+
+def _screen(action):
+    """One review-screen request as the handlers make it: open a Store, read the note, act, read it
+    again and render the page parts (transcript, field cards, CRISSA, redaction chips)."""
+    from assistant.store import Store
+    from review_ui import render
+    from review_ui.fields import FIELD_NAMES
+
+    def run(nid):
+        s = Store()
+        s.get_note(nid)
+        action(s, nid)
+        note = s.get_note(nid)
+        render.transcript_html(note), render.crissa_html(note), render.progress_html(note)
+        [render.field_card_html(note, n) for n in FIELD_NAMES]
+        s.close()
+    return run
+
+
+def _actions() -> dict:
+    def add(s, nid):
+        note = s.get_note(nid)
+        w = re.search(r"housing|[a-z]{7,}", note["transcript"])
+        if w:
+            s.set_redactions(nid, note["entities"] + [{"type": "PERSON", "r_start": w.start(), "r_end": w.end()}],
+                             "jsmith")
+
+    return {
+        "open note": _screen(lambda s, nid: None),
+        "accept field": _screen(lambda s, nid: s.review_field(nid, "contact_type", "accept", None, "jsmith")),
+        "edit field": _screen(lambda s, nid: s.review_field(nid, "actions", "edit", ["Bring the letter"], "jsmith")),
+        "play audio": _screen(lambda s, nid: b"".join(s.audio_chunks(nid, "jsmith"))),
+        "redaction add": _screen(add),
+        "correction": _screen(lambda s, nid: s.correct_transcript(nid, s.get_note(nid)["transcript"] + " Noted.",
+                                                                  "jsmith")),
+    }
+
+
+def _measure(homes: dict, repeats: int) -> dict:
+    """Each action in turn, alternating encrypted and plain on every repeat."""
+    out = {True: {}, False: {}}
+    for name, run in _actions().items():
+        for _ in range(repeats):
+            for on in (True, False):
+                os.environ["CASENOTE_HOME"] = homes[on]["home"]
+                with encryption(on):
+                    out[on].setdefault(name, []).append(_time(lambda: run(homes[on]["note"])))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--actions", type=int, default=20)
+    ap.add_argument("--voice", default="piper")
+    args = ap.parse_args()
+    os.environ.setdefault("CASENOTE_PASSPHRASE", "benchmark passphrase, not a secret")
+    wav = cached_synthesis(DICTATION, args.voice, ROOT / ".cache" / "test-speech")
+    from assistant.store import keys
+    from assistant.transcribe import transcribe
+
+    transcribe(str(wav))   # load the model and warm spaCy outside the timings
+    load0 = os.getloadavg()
+    results = {True: {"process": []}, False: {"process": []}}
+    homes = {}
+    for _ in range(args.runs):
+        for on in (True, False):
+            h = _setup(on, wav)
+            results[on]["process"].append(h["process"])
+            if on not in homes:
+                homes[on] = h
+            else:
+                shutil.rmtree(h["home"], ignore_errors=True)
+    for on, timings in _measure(homes, args.actions).items():
+        results[on].update(timings)
+    for h in homes.values():
+        shutil.rmtree(h["home"], ignore_errors=True)
+    load1 = os.getloadavg()
+    with tempfile.TemporaryDirectory() as d:
+        keys._cache.clear()
+        t0 = time.perf_counter()
+        keys.unlock(Path(d) / "x.db")
+        unlock = time.perf_counter() - t0
+    print(f"load average before {load0[0]:.2f}, after {load1[0]:.2f}; runs {args.runs}, actions {args.actions}")
+    print("CPU time of this process, median (and minimum) over the repeats")
+    print(f"{'action':<14} {'plain ms':>18} {'encrypted ms':>18} {'overhead (median)':>18}")
+    for k in results[True]:
+        off, on = (statistics.median(results[x][k]) * 1000 for x in (False, True))
+        lo_off, lo_on = (min(results[x][k]) * 1000 for x in (False, True))
+        print(f"{k:<14} {off:>9.1f} ({lo_off:>6.1f}) {on:>9.1f} ({lo_on:>6.1f}) {100 * (on - off) / off:>17.1f}%")
+    print(f"Argon2id unlock, once per process: {unlock * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
