@@ -1,4 +1,4 @@
-"""Serve the review screen on 127.0.0.1 only: the Gradio app plus one audio route of our own.
+"""Serve the review screen on 127.0.0.1 only, behind one sign-in boundary (``review_ui.boundary``).
 
 The page loads nothing from elsewhere: a theme of system fonts (no Google Fonts), our own CSS and
 script inlined, Gradio's analytics off (importing ``assistant`` sets that before gradio loads),
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import assistant  # noqa: F401  (switches telemetry off before gradio is imported)
 import gradio as gr
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from review_ui.app import AUDIO_ROUTE, ServerContext, build_app
+from review_ui.boundary import MAX_UPLOAD_BYTES, Boundary, add_boundary_routes, request_token
 
 __all__ = ["HOST", "create_server_app", "serve", "free_port", "theme"]
 
@@ -37,18 +38,33 @@ def _head() -> str:
 
 
 def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> FastAPI:
-    """A FastAPI app with the audio route and the review screen mounted at ``/``."""
+    """A FastAPI app: the boundary (sign-in, cookie check on every route), the audio route, the
+    officer-only upload route and the review screen mounted at ``/``."""
     ctx = ctx or ServerContext()
-    # Uploaded dictations land in Gradio's temporary folder: keep it inside the owner-only home.
-    from assistant.paths import casenote_home
-    upload_dir = casenote_home() / "uploads"
-    upload_dir.mkdir(mode=0o700, exist_ok=True)
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(upload_dir))
+    # Browser uploads land in Gradio's upload folder: inside the owner-only home, one area per officer.
+    upload_dir = ctx.home() / "uploads"
+    upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(upload_dir)
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    blocks = build_app(ctx)
+    add_boundary_routes(api, ctx, lambda: blocks)
+    _add_audio_route(api, ctx)
+    gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
+                        theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
+                        head=_head(), ssr_mode=False, pwa=False, mcp_server=False, run_history=False,
+                        max_file_size=MAX_UPLOAD_BYTES, blocked_paths=[str(ctx.home() / "audio")])
+    # mount_gradio_app never marks the Blocks launched, and Gradio skips its own check that a file
+    # input names a file its upload route wrote while they are not: mark them, so that check runs
+    # (the Dictate handler then checks the file is in the caller's own upload area).
+    blocks.has_launched = True
+    api.add_middleware(Boundary, ctx=ctx)
+    return api
 
+
+def _add_audio_route(api: FastAPI, ctx: ServerContext) -> None:
     @api.get(AUDIO_ROUTE + "/{link}")
-    def note_audio(link: str):
-        resolved = ctx.audio_links.resolve(link, ctx.sessions)
+    def note_audio(link: str, request: Request):
+        resolved = ctx.audio_links.resolve(link, ctx.sessions, request_token(request))
         if resolved is None:
             raise HTTPException(status_code=404, detail="No such audio link (it may have expired).")
         note_id, user = resolved
@@ -62,11 +78,6 @@ def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> Fas
             raise HTTPException(status_code=404, detail="The audio was deleted.")
         media = mimetypes.guess_type(path.name)[0] or "audio/wav"
         return FileResponse(path, media_type=media, headers={"Cache-Control": "no-store"})
-
-    blocks = build_app(ctx)
-    return gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
-                               theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
-                               head=_head(), ssr_mode=False, pwa=False, mcp_server=False)
 
 
 def free_port() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.store.errors import (ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError,
                                     UnreviewedFields)
+from assistant.store.comments import CommentsMixin
 from assistant.store.notes import NotesMixin
 from assistant.store.retention import RetentionMixin
 from assistant.store.store import PURPOSE, STAGES, StoreBase
@@ -15,5 +16,5 @@ __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFou
            "InvalidValue", "PURPOSE", "STAGES", "validate_officer_id"]
 
 
-class Store(NotesMixin, RetentionMixin, StoreBase):
+class Store(CommentsMixin, NotesMixin, RetentionMixin, StoreBase):
     """One connection to the store; open one per request or handler (they are cheap)."""

@@ -150,9 +150,22 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE INDEX audit_log_note ON audit_log(note_id);
 """
 
+_V2_COMMENTS = """
+CREATE TABLE note_comments (
+    id INTEGER PRIMARY KEY,
+    note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+    field TEXT,                    -- NULL: about the whole note
+    text TEXT NOT NULL,            -- redacted like a typed transcript correction
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX note_comments_note ON note_comments(note_id, id);
+"""
+
 # (number, name, SQL). Numbers are consecutive from 1.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core tables, append-only audit log", _V1_CORE),
+    (2, "reviewers' comments on notes", _V2_COMMENTS),
 ]
 
 
