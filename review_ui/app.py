@@ -178,7 +178,7 @@ def _layout(ui):
 
 
 # ---- wiring ------------------------------------------------------------------------------------
-def _on(ui, trigger, fn, inputs, outputs, progress="minimal"):
+def _on(ui, trigger, fn, inputs, outputs, progress="minimal", api_name=None):
     """Register ``fn``; a refusal leaves every output as it was and explains itself in the notice
     line and a toast (escaped: a toast renders HTML; no server path), so typing is never lost."""
     @functools.wraps(fn)
@@ -193,7 +193,7 @@ def _on(ui, trigger, fn, inputs, outputs, progress="minimal"):
             result = []
         result = list(result) if isinstance(result, (list, tuple)) else [result]
         return result + [render.notice_html("")]
-    return trigger(run, inputs, outputs + [ui.notice], show_progress=progress)
+    return trigger(run, inputs, outputs + [ui.notice], show_progress=progress, api_name=api_name or fn.__name__)
 
 
 def _note_outputs(ui) -> list:
@@ -206,11 +206,12 @@ def _note_outputs(ui) -> list:
 
 def _wire_fields(ui, h: Handlers, note_id, outs):
     for name in FIELD_NAMES:
-        _on(ui, ui.accepts[name].click, h.accept(name), [note_id], outs, progress="hidden")
+        _on(ui, ui.accepts[name].click, h.accept(name), [note_id], outs, progress="hidden",
+            api_name=f"accept_{name}")
         _on(ui, ui.edits[name].click, h.edit_open(name), [note_id], [ui.edit_groups[name], ui.edit_boxes[name]],
-            progress="hidden")
+            progress="hidden", api_name=f"edit_open_{name}")
         _on(ui, ui.edit_saves[name].click, h.edit_save(name), [note_id, ui.edit_boxes[name]], outs,
-            progress="hidden")
+            progress="hidden", api_name=f"edit_save_{name}")
         ui.edit_cancels[name].click(lambda: gr.update(visible=False), None, [ui.edit_groups[name]],
                                     api_visibility="private")
 
@@ -228,8 +229,8 @@ def _wire(ui, app, h: Handlers, note_id):
     _on(ui, ui.undo_btn.click, h.undo, [note_id, ui.undo_choice], outs)
     _on(ui, ui.add_btn.click, h.add_redaction, [note_id, ui.add_text, ui.add_type], outs)
     consent = [ui.consent_ended, ui.consent_absent]
-    for box in consent:
-        _on(ui, box.change, h.attest, consent, [ui.dictation], progress="hidden")
+    for box, which in zip(consent, ("ended", "absent")):
+        _on(ui, box.change, h.attest, consent, [ui.dictation], progress="hidden", api_name=f"attest_{which}")
     _on(ui, ui.dictation.clear, h.cancel_upload, [], [], progress="hidden")
     _on(ui, ui.process_btn.click, h.process, [ui.dictation] + consent + [ui.retention, ui.contact_date],
         [note_id, ui.tabs, ui.note_picker, ui.process_message, ui.dictation] + outs, progress="full")

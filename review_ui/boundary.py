@@ -42,6 +42,8 @@ REFUSED_PREFIXES = ("/login/", "/logout", "/gradio_api/proxy=", "/gradio_api/str
                     "/monitoring", "/gradio_api/mcp", "/gradio_api/reset")
 _FILE_ROUTE = "/gradio_api/file="
 _BODY_HASH_ROUTES = ("/gradio_api/queue/join", "/gradio_api/cancel")
+# Routes whose JSON body carries event inputs: every file input in it is checked here.
+_EVENT_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
 _MAX_JSON_BODY = 4 * 1024 * 1024
 _MAX_LOGIN_BODY = 8 * 1024
 
@@ -134,11 +136,15 @@ class Boundary:
         if path.startswith(_FILE_ROUTE) and not self._own_upload(session.user, path[len(_FILE_ROUTE):]):
             return await _refuse(scope, 403, "You cannot open this file.")(scope, receive, send)
         hashes = self._query_hashes(scope, path)
-        if path in _BODY_HASH_ROUTES:
+        if method == "POST" and (path in _BODY_HASH_ROUTES or path.startswith(_EVENT_ROUTES)):
             body, receive = await _read_body(receive, _MAX_JSON_BODY)
             if body is None:
                 return await _refuse(scope, 413, "The request is too large.")(scope, receive, send)
             hashes.append(_body_hash(body))
+            # No client path is trusted: a file input must name a file in the caller's own upload area.
+            if not all(self._own_upload(session.user, p) for p in _file_paths(body)):
+                return await _refuse(scope, 403, "That is not a dictation you uploaded; record or import it "
+                                                 "again.")(scope, receive, send)
         if not all(self.ctx.sessions.bind(token, h) for h in hashes if h):
             return await _refuse(scope, 403, "This session belongs to another sign-in.")(scope, receive, send)
         return await self.app(scope, receive, send)
@@ -181,6 +187,24 @@ async def _read_body(receive, limit: int):
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
     return body, replay
+
+
+def _file_paths(body: bytes) -> list[str]:
+    """Every ``path`` of a file input (a dict with ``path`` or ``url``) in an event's JSON body."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return []
+    found, stack = [], [data.get("data") if isinstance(data, dict) else data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "path" in item or "url" in item:
+                found.append(str(item.get("path") or item.get("url") or ""))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _body_hash(body: bytes) -> str | None:

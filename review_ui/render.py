@@ -127,7 +127,8 @@ def field_card_html(note: dict, name: str, current: bool = False) -> str:
         for ev in evidence:
             t = ev.get("t0") if isinstance(ev.get("t0"), (int, float)) else evidence_time(note, int(ev.get("start", 0)))
             t_attr = f' data-t="{t:.2f}"' if t is not None else ""
-            quotes.append(f'<q class="cn-evidence"{t_attr}>{_e(ev.get("text", ""))}</q>')
+            play = f' tabindex="0" role="button" aria-label="Play from: {_e(ev.get("text", ""))}"' if t_attr else ""
+            quotes.append(f'<q class="cn-evidence"{t_attr}{play}>{_e(ev.get("text", ""))}</q>')
         parts.append('<div class="cn-evidence-list">' + " ".join(quotes) + "</div>")
     elif field.get("reason"):
         parts.append(f'<div class="cn-reason">{_e(field["reason"])}</div>')
