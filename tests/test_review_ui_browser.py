@@ -209,6 +209,8 @@ def test_import_a_dictation_after_consent_then_review_it_with_the_keyboard_alone
     assert "Daniel" not in page.locator("#transcript").inner_text()
     (nid,) = [n["id"] for n in server.store().list_notes(officer="kwong")]
 
+    # The newly opened note puts focus on the review surface, at its first field.
+    page.wait_for_selector("#field-contact_date.cn-kbd-current", timeout=30000)
     kb = page.keyboard  # from here on, keys only
     kb.press("n"), kb.press("n"), kb.press("p")
     assert page.locator("#field-contact_type.cn-kbd-current").count() == 1

@@ -135,7 +135,7 @@
     var t = document.querySelector(".cn-transcript");
     if (t) { t.setAttribute("tabindex", "0"); t.setAttribute("aria-label", "Transcript: arrow keys move between words, Enter plays from a word"); }
     var a = document.activeElement;
-    if ((!a || a === document.body) && Date.now() - textLeftAt > QUIET_MS) mark();
+    if ((!a || a === document.body || !visible(a)) && Date.now() - textLeftAt > QUIET_MS) mark();
   }, 200);
 
   function editorKeys(ev, editor) {
