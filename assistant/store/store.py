@@ -156,9 +156,11 @@ class StoreBase:
         """Let ``reviewer`` review ``officer``'s notes; both accounts must exist with those roles."""
         validate.officer_id(reviewer), validate.officer_id(officer)
         if (self.get_user(reviewer) or {}).get("role") != "reviewer":
-            raise InvalidValue(f"{reviewer!r} is not a reviewer account")
+            raise InvalidValue(f"{reviewer!r} is not a reviewer account; add it with: "
+                               f"casenote users add {reviewer} --role reviewer")
         if (self.get_user(officer) or {}).get("role") != "officer":
-            raise InvalidValue(f"{officer!r} is not an officer account")
+            raise InvalidValue(f"{officer!r} is not an officer account; add it with: "
+                               f"casenote users add {officer} --role officer")
         with self._tx():
             self.conn.execute("INSERT OR IGNORE INTO reviewer_assignments VALUES (?,?,?)",
                               (reviewer, officer, now_iso()))
