@@ -14,7 +14,26 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 COOKIE = "casenote_session"
 
-__all__ = ["running_server", "sign_in_http", "gradio_client", "GradioRaw", "COOKIE"]
+__all__ = ["running_server", "seed_home", "sign_in_http", "gradio_client", "GradioRaw", "COOKIE"]
+
+
+def seed_home(home: Path, passwords: dict, roles: dict, make_notes) -> dict:
+    """Accounts (scrypt hashes) in a fresh store under ``home``, akhan reviewing jsmith, and the
+    notes ``make_notes(store)`` writes (its dict of officer -> note id is returned)."""
+    import pytest
+
+    from assistant.store import Store
+    from review_ui.auth import hash_password
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASENOTE_HOME", str(home))
+        store = Store()
+        for name, pw in passwords.items():
+            store.add_user(name, roles[name], hash_password(pw))
+        store.assign_reviewer("akhan", "jsmith")
+        notes = make_notes(store)
+        store.close()
+    return notes
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.review_server import COOKIE, running_server
+from tests.review_server import COOKIE, running_server, seed_home
 from tests.test_review_ui import DEMO_TEXT, ROOT, hostile_transcript, make_note, transcribe_cached
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,27 +40,18 @@ class Server:
 def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from assistant.store import Store
     from eval.synth import cached_synthesis
-    from review_ui.auth import hash_password
 
     home = tmp_path_factory.mktemp("review-server")
     wav = cached_synthesis(DEMO_TEXT, "piper", ROOT / ".cache" / "test-speech")
     transcript = transcribe_cached(wav)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CASENOTE_HOME", str(home))
-        store = Store()
-        for name, pw in PASSWORDS.items():
-            store.add_user(name, ROLES[name], hash_password(pw))
-        store.assign_reviewer("akhan", "jsmith")
-        notes = {"jsmith": make_note(store, "jsmith", transcript, wav),
-                 "lbell": make_note(store, "lbell", transcript, wav),
-                 "mpatel": make_note(store, "mpatel", transcript, wav),
-                 "rtype": make_note(store, "rtype", transcript, wav),
-                 "axe1": make_note(store, "axe1", transcript, wav),
-                 "hostile": make_note(store, "hostile", hostile_transcript(
-                     "Daniel wrote <script>alert(1)</script> on the form and <img src=x onerror=alert(2)> too."))}
-        store.close()
+
+    def notes_of(store) -> dict:
+        notes = {who: make_note(store, who, transcript, wav) for who in ("jsmith", "lbell", "mpatel", "rtype", "axe1")}
+        notes["hostile"] = make_note(store, "hostile", hostile_transcript(
+            "Daniel wrote <script>alert(1)</script> on the form and <img src=x onerror=alert(2)> too."))
+        return notes
+    notes = seed_home(home, PASSWORDS, ROLES, notes_of)
     with running_server(home) as (url, _):
         yield Server(url, home, notes)
 

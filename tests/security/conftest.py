@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.review_server import running_server
+from tests.review_server import running_server, seed_home
 from tests.test_review_ui import hostile_transcript, make_note
 
 PASSWORDS = {"jsmith": "officer-pass-1", "kwong": "officer-pass-2", "pbrown": "officer-pass-3",
@@ -44,18 +44,9 @@ def write_wav(path: Path, seconds: float = 1.0) -> Path:
 
 @pytest.fixture(scope="package")
 def server(tmp_path_factory):
-    from assistant.store import Store
-    from review_ui.auth import hash_password
-
     home = tmp_path_factory.mktemp("security-home")
     wav = write_wav(tmp_path_factory.mktemp("wav") / "dictation.wav")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CASENOTE_HOME", str(home))
-        store = Store()
-        for name, pw in PASSWORDS.items():
-            store.add_user(name, ROLES[name], hash_password(pw))
-        store.assign_reviewer("akhan", "jsmith")
-        notes = {who: make_note(store, who, hostile_transcript(TEXT), wav) for who in ("jsmith", "pbrown")}
-        store.close()
+    notes = seed_home(home, PASSWORDS, ROLES, lambda store: {
+        who: make_note(store, who, hostile_transcript(TEXT), wav) for who in ("jsmith", "pbrown")})
     with running_server(home) as (url, ready_s):
         yield Server(url, home, notes, ready_s)
