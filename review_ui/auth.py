@@ -148,8 +148,9 @@ class SessionRegistry:
         store.record_access(user.name, "auth.sign_in", detail={"role": user.role})
         return token, user
 
-    def session(self, token: str | None) -> Session | None:
-        """The live session of ``token``, refreshing its idle timer; None when absent or expired."""
+    def session(self, token: str | None, touch: bool = True) -> Session | None:
+        """The live session of ``token``, refreshing its idle timer (unless ``touch`` is False: an
+        open tab's heartbeat is not a person's activity); None when absent or expired."""
         if not token:
             return None
         now = time.monotonic()
@@ -160,7 +161,8 @@ class SessionRegistry:
             if now - entry.last > self.idle_s or now - entry.created > self.absolute_s:
                 self._drop(token)
                 return None
-            entry.last = now
+            if touch:
+                entry.last = now
             return entry
 
     def user(self, token: str | None) -> User | None:

@@ -41,6 +41,7 @@ REFUSED_PREFIXES = ("/login/", "/logout", "/gradio_api/proxy=", "/gradio_api/str
                     "/gradio_api/process_recording", "/gradio_api/dev", "/gradio_api/custom_component",
                     "/monitoring", "/gradio_api/mcp", "/gradio_api/reset")
 _FILE_ROUTE = "/gradio_api/file="
+_BACKGROUND_ROUTES = ("/gradio_api/heartbeat/", "/gradio_api/queue/data", "/gradio_api/queue/status")
 _BODY_HASH_ROUTES = ("/gradio_api/queue/join", "/gradio_api/cancel")
 # Routes whose JSON body carries event inputs: every file input in it is checked here.
 _EVENT_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
@@ -125,7 +126,9 @@ class Boundary:
         if scope["type"] == "http" and (method, path) in PUBLIC_ROUTES:
             return await self.app(scope, receive, send)
         token = _cookie_from_scope(scope)
-        session = self.ctx.sessions.session(token)
+        # Heartbeats and the event stream run by themselves while a tab is open: they keep nobody
+        # signed in past the idle limit.
+        session = self.ctx.sessions.session(token, touch=not path.startswith(_BACKGROUND_ROUTES))
         if scope["type"] == "websocket":  # the screen uses none
             return await send({"type": "websocket.close", "code": 4401 if session is None else 4403})
         if session is None:

@@ -2,6 +2,7 @@
 `casenote users` commands (exit 2 with a clear message for anything the user must fix)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,12 @@ def test_sessions_sign_in_expire_and_lock_out_guessing():
     expired = SessionRegistry(idle_s=0)
     token, _ = expired.sign_in(store, "jsmith", "officer-pass-1")
     assert expired.user(token) is None
+    idle = SessionRegistry(idle_s=0.2)
+    token, _ = idle.sign_in(store, "jsmith", "officer-pass-1")
+    for _ in range(3):  # a tab's heartbeats (touch=False) do not keep the session alive
+        time.sleep(0.1)
+        idle.session(token, touch=False)
+    assert idle.user(token) is None
     absolute = SessionRegistry(absolute_s=0)  # however busy, a session ends at its absolute limit
     token, _ = absolute.sign_in(store, "jsmith", "officer-pass-1")
     assert absolute.user(token) is None
