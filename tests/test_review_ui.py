@@ -287,3 +287,40 @@ def test_safe_message_hides_server_paths():
         "cannot read [file]: bad header"
     assert render.safe_message(r"C:\Users\x\a.wav is not audio") == "[file] is not audio"
     assert render.safe_message("keep_days:30 and 10/20") == "keep_days:30 and 10/20"
+
+
+# ---- handlers: the user comes from the verified cookie ----------------------------------------------
+
+def test_handlers_take_the_user_from_the_session_cookie_only(store):
+    import gradio as gr
+    from starlette.requests import Request
+
+    from review_ui.app import ServerContext
+    from review_ui.handlers import Handlers
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    ctx = ServerContext()
+    handlers = Handlers(ctx)
+
+    def request(token):
+        headers = [(b"cookie", f"casenote_session={token}".encode())] if token else []
+        return gr.Request(request=Request({"type": "http", "method": "POST", "path": "/", "headers": headers}))
+
+    for token in (None, "forged-token"):
+        with pytest.raises(AccessDenied, match="session has ended"):
+            handlers.load(request(token))
+    officer, _ = ctx.sessions.sign_in(store, "jsmith", "officer-pass-1")
+    with pytest.raises(AccessDenied, match="Open the note"):  # never shown to this session: no accept
+        handlers.accept("contact_date")(nid, request(officer))
+    shown = handlers.open(nid, request(officer))
+    assert shown[0] == nid and any("cn-progress" in str(v) for v in shown)
+    handlers.accept("contact_date")(nid, request(officer))
+    assert store.get_note(nid)["fields"]["contact_date"]["review"]["by"] == "jsmith"
+    assert [a["actor"] for a in store.audit(nid) if a["action"] == "note.view"] == ["jsmith"]
+    reviewer, _ = ctx.sessions.sign_in(store, "akhan", "reviewer-pass-1")
+    from assistant.store import PermissionDenied
+    with pytest.raises(PermissionDenied, match="approve"):
+        handlers.save(nid, request(reviewer))
+    ctx.end_session(officer)
+    with pytest.raises(AccessDenied, match="session has ended"):
+        handlers.open(nid, request(officer))
