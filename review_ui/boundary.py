@@ -28,8 +28,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from review_ui.auth import AuthError
 
-__all__ = ["COOKIE", "MAX_UPLOAD_BYTES", "Boundary", "add_boundary_routes", "upload_area", "login_page",
-           "request_token", "PUBLIC_ROUTES", "REFUSED_PREFIXES"]
+__all__ = ["COOKIE", "MAX_UPLOAD_BYTES", "Boundary", "add_boundary_routes", "upload_area", "clear_upload_area",
+           "login_page", "request_token", "PUBLIC_ROUTES", "REFUSED_PREFIXES"]
 
 COOKIE = "casenote_session"
 # 15 minutes of 16-bit stereo WAV at 48 kHz (what a browser records), plus room for the headers.
@@ -230,7 +230,11 @@ def add_boundary_routes(api, ctx, blocks_ref) -> None:
 
     @api.post("/login", include_in_schema=False)
     async def login(request: Request):
-        if int(request.headers.get("content-length") or 0) > _MAX_LOGIN_BODY:
+        # A sign-in is a few bytes: one without a declared length (chunked) or over 8 KiB is refused
+        # before its body is read.
+        if not (request.headers.get("content-length") or "").isdigit():
+            return _login_refused(request, "Send the sign-in form with its length.", 411)
+        if int(request.headers["content-length"]) > _MAX_LOGIN_BODY:
             return _login_refused(request, "The sign-in form is too large.", 413)
         form = await request.form()
         name, password = str(form.get("username") or ""), str(form.get("password") or "")

@@ -77,5 +77,10 @@ def test_the_public_routes_give_nothing_away(server):
     assert form.status_code == 200 and "<h1>" in form.text and "Daniel" not in form.text
     anonymous = httpx.post(server.url + "login", data={})
     assert anonymous.status_code == 401 and "casenote_session" not in anonymous.headers.get("set-cookie", "")
+    huge = httpx.post(server.url + "login", data={"username": "jsmith", "password": "x" * 20000})
+    assert huge.status_code == 413
+    chunked = httpx.post(server.url + "login", content=iter([b"username=jsmith&password=officer-pass-1"]),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert chunked.status_code == 411 and "casenote_session" not in chunked.headers.get("set-cookie", "")
     out = httpx.post(server.url + "logout")
     assert out.status_code == 200 and out.json() == {"success": True}
