@@ -37,16 +37,18 @@ def audio_dir() -> Path:
     return d
 
 
-def upload_dir() -> Path:
+def upload_dir(home: Path | None = None) -> Path:
     """Where the review screen's web server puts an uploaded dictation until it is imported
     (encrypted) and deleted: an owner-only folder in memory (``/dev/shm``) where the system has one,
-    so the clear upload never reaches the disk; else ``$CASENOTE_HOME/uploads``."""
+    so the clear upload never reaches the disk; else ``HOME/uploads``. ``home`` defaults to
+    ``$CASENOTE_HOME``."""
+    home = Path(home) if home else casenote_home()
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
-        tag = hashlib.sha256(str(casenote_home()).encode()).hexdigest()[:12]
+        tag = hashlib.sha256(str(home).encode()).hexdigest()[:12]
         d = shm / f"casenote-{os.getuid()}-{tag}"
     else:
-        d = casenote_home() / "uploads"
+        d = home / "uploads"
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(d, 0o700)
     return d

@@ -4,10 +4,11 @@
 ``casenote users add``) stays quick to import.
 
 Stable element ids for browser tests: ``login-name``, ``login-password``, ``login-submit``,
-``login-message``, ``note-picker``, ``open-note``, ``transcript``, ``card-<field>``,
-``accept-<field>``, ``edit-<field>``, ``edit-box-<field>``, ``save-edit-<field>``, ``save-note``,
-``notice``, ``export-format``, ``export-full``, ``export-show``, ``export-text``, ``dictation-audio``,
-``consent-ended``, ``consent-absent``, ``process-dictation``, ``figures``.
+``login-message`` (the sign-in form of ``review_ui.boundary``), ``logout``, ``note-picker``,
+``open-note``, ``transcript``, ``card-<field>``, ``accept-<field>``, ``edit-<field>``,
+``edit-box-<field>``, ``save-edit-<field>``, ``save-note``, ``comment-text``, ``add-comment``,
+``comments``, ``notice``, ``export-format``, ``export-full``, ``export-show``, ``export-text``,
+``dictation-audio``, ``consent-ended``, ``consent-absent``, ``process-dictation``, ``figures``.
 """
 __all__ = ["build_app", "serve"]
 

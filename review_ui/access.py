@@ -86,10 +86,17 @@ class AudioLinks:
             self._links[token] = _Link(note_id, user, session, now + self.ttl_s)
         return token
 
-    def resolve(self, token: str, sessions) -> tuple[str, User] | None:
-        """(note id, user) for a live link whose sign-in session is still open; None otherwise."""
+    def resolve(self, token: str, sessions, session: str | None) -> tuple[str, User] | None:
+        """(note id, user) for a live link fetched with the very sign-in ``session`` it was issued to,
+        while that session is open; None otherwise (another user's cookie, or none, gets nothing)."""
         with self._lock:
             link = self._links.get(token)
-        if link is None or link.expires < time.monotonic() or sessions.user(link.session) != link.user:
+        if (link is None or link.expires < time.monotonic() or not session or session != link.session
+                or sessions.user(link.session) != link.user):
             return None
         return link.note_id, link.user
+
+    def revoke(self, session: str | None) -> None:
+        """Sign-out: every link issued to ``session`` dies now."""
+        with self._lock:
+            self._links = {k: v for k, v in self._links.items() if v.session != session}

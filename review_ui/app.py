@@ -1,29 +1,29 @@
-"""The Gradio review screen: sign in, dictate, review every field, save, export.
+"""The Gradio review screen: dictate, review every field, comment, save, export.
 
-Layout and wiring live here; the rules live elsewhere (``access`` for who may see what,
-``fields`` for edits, ``render`` for escaped HTML, the store for the save gate and the audit log).
-Every handler starts from the session token kept in a server-side ``gr.State`` and re-checks the
-user against the store, so calling the HTTP API directly gains nothing over the screen.
+Layout lives here (one small function per area) and the wiring of each control to a method of
+``review_ui.handlers.Handlers``. Sign-in is not part of the page: ``review_ui.boundary`` serves
+``/login`` and refuses every request without a live session cookie, and each handler takes the
+user from that cookie again, so calling the HTTP API directly gains nothing over the screen.
 """
 from __future__ import annotations
 
 import functools
-import html
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 
 from assistant.audio import AudioError
 
 from review_ui import render
-from review_ui.access import AccessDenied, AudioLinks, may_review, open_note, visible_notes
-from review_ui.auth import AuthError, SessionRegistry, User
-from review_ui.fields import (ENTITY_TYPES, FIELD_LABELS, FIELD_NAMES, EditError, edit_hint, edit_lines, is_reviewed,
-                              parse_edit, value_to_text)
+from review_ui.access import AccessDenied, AudioLinks
+from review_ui.auth import AuthError, SessionRegistry
+from review_ui.boundary import clear_upload_area, upload_area
+from review_ui.fields import ENTITY_TYPES, FIELD_LABELS, FIELD_NAMES, EditError, edit_hint, edit_lines
+from review_ui.handlers import AUDIO_ROUTE, Handlers
 
 __all__ = ["ServerContext", "build_app", "AUDIO_ROUTE"]
-
-AUDIO_ROUTE = "/casenote/audio"
 
 
 @dataclass
@@ -38,377 +38,218 @@ class ServerContext:
         from assistant.store import Store
         return Store(self.store_path)
 
+    def home(self) -> Path:
+        from assistant.paths import casenote_home
+        return Path(self.store_path).parent if self.store_path else casenote_home()
+
+    def end_session(self, token: str | None) -> None:
+        """Sign-out: the session, its audio links and its unprocessed upload all end on the server."""
+        user = self.sessions.sign_out(token)
+        self.audio_links.revoke(token)
+        if user is not None:
+            if user.role == "officer":
+                clear_upload_area(upload_area(self.home(), user.name))
+            with self.store() as store:
+                store.record_access(user.name, "auth.sign_out")
+
 
 def _store_errors():
     from assistant.store import StoreError
     return StoreError
 
 
-def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
-    """The review screen as a ``gr.Blocks``; ``review_ui.server.serve`` mounts it on 127.0.0.1."""
-    ctx = ctx or ServerContext()
+# ---- layout ------------------------------------------------------------------------------------
+def _header(ui):
+    gr.HTML('<header class="cn-header"><h1 class="cn-brand">Casenote</h1>'
+            '<span class="cn-sub">dictated case notes, reviewed on this device</span></header>', js_on_load=None)
+    with gr.Row(elem_classes=["cn-userbar"]):
+        ui.whoami = gr.HTML("", elem_id="whoami", js_on_load=None)
+        # A plain form: signing out is a POST the server acts on, not a client-side forgetting.
+        gr.HTML('<form method="post" action="/logout" class="cn-logout"><button id="logout" type="submit">'
+                'Sign out</button></form>', js_on_load=None)
+    ui.notice = gr.HTML("", elem_id="notice", js_on_load=None)
 
-    def current_user(token) -> User:
-        user = ctx.sessions.user(token)
-        if user is None:
-            raise AccessDenied("Your session has ended; please sign in again.")
-        return user
 
-    def reviewable(token, nid):
-        """(user, store, note) for a change to a note; every change handler checks this on the server."""
-        user = current_user(token)
-        store = ctx.store()
-        note = open_note(store, user, nid)
-        if not may_review(user, note):
-            raise AccessDenied("This note is saved and read-only.")
-        return user, store, note
+def _redactions_and_transcript(ui):
+    ui.audio = gr.HTML("", elem_id="note-audio", js_on_load=None)
+    ui.transcript = gr.HTML("", elem_id="transcript", js_on_load=None)
+    with gr.Accordion("Redactions", open=False, elem_id="redactions"):
+        ui.redaction_list = gr.HTML("", elem_id="redaction-list", js_on_load=None)
+        with gr.Row():
+            ui.undo_choice = gr.Dropdown(label="Undo a false redaction", choices=[], elem_id="undo-redaction-choice")
+            ui.undo_btn = gr.Button("Undo", elem_id="undo-redaction", scale=0, min_width=90)
+        with gr.Row():
+            ui.add_text = gr.Textbox(label="Redact missed text (exact words)", max_lines=1,
+                                     elem_id="add-redaction-text")
+            ui.add_type = gr.Dropdown(label="Type", choices=list(ENTITY_TYPES), value="PERSON",
+                                      elem_id="add-redaction-type")
+            ui.add_btn = gr.Button("Redact", elem_id="add-redaction", scale=0, min_width=90)
+    with gr.Accordion("Correct Whisper's words", open=False, elem_id="correction"):
+        gr.Markdown("Fix misheard words. Keep every [PLACEHOLDER] as it is and do not "
+                    "type names or numbers: this text is stored as it stands.")
+        ui.correction_box = gr.Textbox(lines=6, label="Corrected transcript", elem_id="correction-text")
+        ui.correct_btn = gr.Button("Save correction", size="sm", elem_id="save-correction")
+    with gr.Accordion("CRISSA layout", open=True, elem_id="crissa"):
+        ui.crissa = gr.HTML("", js_on_load=None)
 
-    # delete_cache: uploads Gradio keeps in its temporary folder go within the hour.
-    with gr.Blocks(title="Casenote · review", delete_cache=(600, 3600)) as app:
-        token = gr.State(None)
-        note_id = gr.State(None)
-        header = gr.HTML('<div class="cn-header"><span class="cn-brand">Casenote</span>'
-                         '<span class="cn-sub">dictated case notes, reviewed on this device</span></div>',
-                         js_on_load=None)
 
-        # ---- sign-in ---------------------------------------------------------------------------
-        with gr.Column(elem_id="login-panel", elem_classes=["cn-login"]) as login_panel:
-            gr.Markdown("### Sign in")
-            login_name = gr.Textbox(label="Name", elem_id="login-name", max_lines=1, autofocus=True)
-            login_password = gr.Textbox(label="Password", type="password", elem_id="login-password", max_lines=1)
-            login_submit = gr.Button("Sign in", variant="primary", elem_id="login-submit")
-            login_message = gr.Markdown("", elem_id="login-message")
+def _field_card(ui, name: str):
+    label = FIELD_LABELS[name]
+    with gr.Group(elem_id=f"field-{name}", elem_classes=["cn-field"]):
+        ui.cards[name] = gr.HTML("", elem_id=f"card-{name}", js_on_load=None)
+        with gr.Row(elem_classes=["cn-actions"]):
+            # Visible text "Accept" plus the field's name, so each button has its own accessible name.
+            ui.accepts[name] = gr.Button(f"Accept {label.lower()}", size="sm", elem_id=f"accept-{name}",
+                                         elem_classes=["cn-accept"])
+            ui.edits[name] = gr.Button(f"Edit {label.lower()}", size="sm", elem_id=f"edit-{name}",
+                                       elem_classes=["cn-edit"])
+        with gr.Column(visible=False, elem_classes=["cn-editor"]) as ui.edit_groups[name]:
+            lines = edit_lines(name)
+            ui.edit_boxes[name] = gr.Textbox(label=f"{label} ({edit_hint(name)})", lines=lines,
+                                             max_lines=None if lines > 1 else 1, elem_id=f"edit-box-{name}")
+            with gr.Row():
+                ui.edit_saves[name] = gr.Button(f"Save edit of {label.lower()}", size="sm", variant="primary",
+                                                elem_id=f"save-edit-{name}")
+                ui.edit_cancels[name] = gr.Button(f"Cancel edit of {label.lower()}", size="sm",
+                                                  elem_id=f"cancel-edit-{name}")
 
-        with gr.Column(visible=False, elem_id="main-panel") as main_panel:
-            with gr.Row(elem_classes=["cn-userbar"]):
-                whoami = gr.HTML("", elem_id="whoami", js_on_load=None)
-                logout = gr.Button("Sign out", size="sm", elem_id="logout", scale=0, min_width=100)
-            notice = gr.HTML("", elem_id="notice", js_on_load=None)
 
-            with gr.Tabs(elem_id="tabs") as tabs:
-                # ---- review ----------------------------------------------------------------------
-                with gr.Tab("Review", id="review", elem_id="tab-review") as review_tab:
-                    with gr.Row(equal_height=False, elem_classes=["cn-pick"]):
-                        note_picker = gr.Dropdown(label="Note", choices=[], elem_id="note-picker", scale=4)
-                        open_btn = gr.Button("Open", elem_id="open-note", scale=0, min_width=100, size="md")
-                    progress = gr.HTML("", elem_id="review-progress", js_on_load=None)
-                    with gr.Row(visible=False, elem_id="review-panel") as review_panel:
-                        with gr.Column(scale=3, elem_classes=["cn-left"]):
-                            audio = gr.HTML("", elem_id="note-audio", js_on_load=None)
-                            transcript = gr.HTML("", elem_id="transcript", js_on_load=None)
-                            with gr.Accordion("Redactions", open=False, elem_id="redactions"):
-                                redaction_list = gr.HTML("", elem_id="redaction-list", js_on_load=None)
-                                with gr.Row():
-                                    undo_choice = gr.Dropdown(label="Undo a false redaction", choices=[],
-                                                              elem_id="undo-redaction-choice")
-                                    undo_btn = gr.Button("Undo", elem_id="undo-redaction", scale=0, min_width=90)
-                                with gr.Row():
-                                    add_text = gr.Textbox(label="Redact missed text (exact words)", max_lines=1,
-                                                          elem_id="add-redaction-text")
-                                    add_type = gr.Dropdown(label="Type", choices=list(ENTITY_TYPES), value="PERSON",
-                                                           elem_id="add-redaction-type")
-                                    add_btn = gr.Button("Redact", elem_id="add-redaction", scale=0, min_width=90)
-                            with gr.Accordion("Correct Whisper's words", open=False, elem_id="correction"):
-                                gr.Markdown("Fix misheard words. Keep every [PLACEHOLDER] as it is and do not "
-                                            "type names or numbers: this text is stored as it stands.")
-                                correction_box = gr.Textbox(lines=6, show_label=False, elem_id="correction-text")
-                                correct_btn = gr.Button("Save correction", size="sm", elem_id="save-correction")
-                            with gr.Accordion("CRISSA layout", open=True, elem_id="crissa"):
-                                crissa = gr.HTML("", js_on_load=None)
-                        with gr.Column(scale=2, elem_classes=["cn-fields"]):
-                            cards, accepts, edits, edit_groups, edit_boxes, edit_saves, edit_cancels = \
-                                {}, {}, {}, {}, {}, {}, {}
-                            for name in FIELD_NAMES:
-                                with gr.Group(elem_id=f"field-{name}", elem_classes=["cn-field"]):
-                                    cards[name] = gr.HTML("", elem_id=f"card-{name}", js_on_load=None)
-                                    with gr.Row(elem_classes=["cn-actions"]):
-                                        accepts[name] = gr.Button("Accept", size="sm", elem_id=f"accept-{name}",
-                                                                  elem_classes=["cn-accept"])
-                                        edits[name] = gr.Button("Edit", size="sm", elem_id=f"edit-{name}",
-                                                                elem_classes=["cn-edit"])
-                                    with gr.Column(visible=False, elem_classes=["cn-editor"]) as edit_groups[name]:
-                                        edit_boxes[name] = gr.Textbox(
-                                            label=f"{FIELD_LABELS[name]} ({edit_hint(name)})", lines=edit_lines(name),
-                                            max_lines=None if edit_lines(name) > 1 else 1,
-                                            elem_id=f"edit-box-{name}")
-                                        with gr.Row():
-                                            edit_saves[name] = gr.Button("Save edit", size="sm", variant="primary",
-                                                                         elem_id=f"save-edit-{name}")
-                                            edit_cancels[name] = gr.Button("Cancel", size="sm",
-                                                                           elem_id=f"cancel-edit-{name}")
-                            save_btn = gr.Button("Save note", variant="primary", interactive=False,
-                                                 elem_id="save-note")
-                            save_hint = gr.Markdown("", elem_id="save-hint")
-                    with gr.Column(visible=False, elem_id="export-panel") as export_panel:
-                        gr.Markdown("### Export")
-                        with gr.Row():
-                            export_fmt = gr.Radio(["crissa", "json", "csv"], value="crissa", label="Format",
-                                                  elem_id="export-format")
-                            export_full = gr.Checkbox(label="Full text, not redacted (officer only; logged)",
-                                                      value=False, elem_id="export-full")
-                            export_btn = gr.Button("Show export", elem_id="export-show", scale=0, min_width=130)
-                        export_text = gr.Textbox(label="Export (copy and paste into the case system)", lines=12,
-                                                 buttons=["copy"], interactive=False, elem_id="export-text")
-
-                # ---- dictate (officers) -------------------------------------------------------
-                with gr.Tab("Dictate", id="dictate", elem_id="tab-dictate", visible=False) as dictate_tab:
-                    gr.Markdown("Dictate **after** the session, with the person you supervised gone. "
-                                "Nothing is processed without this consent record.")
-                    consent_ended = gr.Checkbox(label="The session has ended", elem_id="consent-ended")
-                    consent_absent = gr.Checkbox(label="The person supervised is not present",
-                                                 elem_id="consent-absent")
-                    retention = gr.Dropdown(["delete_on_approval", "keep_days:30"], value="delete_on_approval",
-                                            label="Keep the audio", elem_id="consent-retention")
-                    dictation = gr.Audio(sources=["upload", "microphone"], type="filepath",
-                                         label="Record or import a dictation", elem_id="dictation-audio")
-                    contact_date = gr.Textbox(label="Session date (YYYY-MM-DD; empty for today)", max_lines=1,
-                                              elem_id="dictation-date")
-                    with gr.Row():   # the case's known people: always redacted, also when misheard
-                        known_names = gr.Textbox(label="Known names (one per line)", lines=2,
-                                                 elem_id="dictation-names")
-                        known_dob = gr.Textbox(label="Date of birth (YYYY-MM-DD)", max_lines=1,
-                                               elem_id="dictation-dob")
-                    process_btn = gr.Button("Process dictation", variant="primary", elem_id="process-dictation")
-                    process_message = gr.Markdown("", elem_id="process-message")
-
-                # ---- figures (evaluators) -----------------------------------------------------
-                with gr.Tab("Figures", id="figures", elem_id="tab-figures", visible=False) as figures_tab:
-                    figures = gr.HTML("", elem_id="figures", js_on_load=None)
-                    refresh_figures = gr.Button("Refresh", elem_id="refresh-figures", size="sm")
-
-        # ---- rendering a note ----------------------------------------------------------------------
-        note_outputs = ([progress, review_panel, audio, transcript, redaction_list, undo_choice, crissa]
-                        + [cards[n] for n in FIELD_NAMES] + [accepts[n] for n in FIELD_NAMES]
-                        + [edits[n] for n in FIELD_NAMES] + [edit_groups[n] for n in FIELD_NAMES]
-                        + [save_btn, save_hint, export_panel, correction_box, correct_btn])
-
-        def note_updates(user: User, nid: str | None, tok: str | None = None) -> list:
-            if not nid:
-                return ([gr.update(value=""), gr.update(visible=False)] + [gr.update()] * 5
-                        + [gr.update()] * (4 * len(FIELD_NAMES)) + [gr.update(interactive=False), "",
-                                                                   gr.update(visible=False), "", gr.update()])
-            store = ctx.store()
-            note = open_note(store, user, nid)
-            editable = may_review(user, note)
-            fields = note.get("fields") or {}
-            if user.role == "officer" and note.get("audio_available"):
-                url = f"{AUDIO_ROUTE}/{ctx.audio_links.issue(nid, user, tok)}"
-                audio_html = render.audio_html(url)
-            elif user.role == "officer":
-                audio_html = render.audio_html(None, "The audio was deleted under this note's retention choice.")
-            else:
-                audio_html = render.audio_html(None, "Reviewers see the redacted transcript only; no audio.")
-            chips = _entities(note)
-            undo_choices = [(f"{e['placeholder']} ({e['type']})", e["placeholder"]) for e in chips]
-            undo_choices += [(f"{ph} (typed in a field)", ph) for ph in note.get("placeholders") or []
-                             if ph not in {e["placeholder"] for e in chips}]
-            all_done = all(is_reviewed(fields.get(n) or {}) for n in FIELD_NAMES)
-            missing = [FIELD_LABELS[n] for n in FIELD_NAMES if not is_reviewed(fields.get(n) or {})]
-            if note.get("status") == "approved":
-                hint = "Saved. This note is read-only; export it below."
-            elif all_done:
-                hint = "Every field is reviewed: the note can be saved."
-            else:
-                hint = "Still to review: " + ", ".join(missing) + "."
-            return ([render.progress_html(note), gr.update(visible=True), audio_html, render.transcript_html(note),
-                     render.redactions_html(chips), gr.update(choices=undo_choices, value=None,
-                                                        interactive=editable and user.role == "officer"),
-                     render.crissa_html(note.get("crissa"))]
-                    + [render.field_card_html(note, n) for n in FIELD_NAMES]
-                    + [gr.update(interactive=editable) for _ in FIELD_NAMES]
-                    + [gr.update(interactive=editable) for _ in FIELD_NAMES]
-                    + [gr.update(visible=False) for _ in FIELD_NAMES]
-                    + [gr.update(interactive=editable and all_done), hint,
-                       gr.update(visible=note.get("status") == "approved"),
-                       gr.update(value=note.get("transcript") or "", interactive=editable),
-                       gr.update(interactive=editable)])
-
-        def on(trigger, fn, inputs, outputs, progress="minimal"):
-            """Register ``fn``; a refusal leaves every output as it was and explains itself in the
-            notice line (and a toast), so what the person typed is never lost."""
-            @functools.wraps(fn)
-            def run(*args, **kwargs):
-                try:
-                    result = fn(*args, **kwargs)
-                except (AccessDenied, AuthError, EditError, AudioError, _store_errors()) as e:
-                    gr.Warning(str(e))
-                    return [gr.skip()] * len(outputs) + [render.notice_html(str(e))]
-                result = list(result) if isinstance(result, (list, tuple)) else [result]
-                return result + [render.notice_html("")]
-            return trigger(run, inputs, outputs + [notice], show_progress=progress)
-
-        # ---- handlers -----------------------------------------------------------------------------
-        def do_login(name, password):
-            try:
-                tok, user = ctx.sessions.sign_in(ctx.store(), name, password)
-            except AuthError as e:
-                return (None, gr.update(), gr.update(), f"**{html.escape(str(e))}**", gr.update()) + _role_tabs(None)
-            return ((tok, gr.update(visible=False), gr.update(visible=True), "", "")
-                    + _role_tabs(user))
-
-        role_outputs = [review_tab, dictate_tab, figures_tab, whoami, note_picker, figures, tabs]
-
-        def _role_tabs(user: User | None):
-            if user is None:
-                return tuple(gr.update() for _ in role_outputs)
-            store = ctx.store()
-            who = (f'<div class="cn-who">Signed in as <b>{html.escape(user.name)}</b> '
-                   f'<span class="cn-role">{html.escape(user.role)}</span></div>')
-            choices = [(render.note_label(n), n["id"]) for n in visible_notes(store, user)]
-            figs = render.figures_html(store) if user.role == "evaluator" else ""
-            return (gr.update(visible=user.role != "evaluator"), gr.update(visible=user.role == "officer"),
-                    gr.update(visible=user.role == "evaluator"), who,
-                    gr.update(choices=choices, value=choices[0][1] if choices else None), figs,
-                    gr.update(selected="figures" if user.role == "evaluator" else "review"))
-
-        login_io = dict(inputs=[login_name, login_password],
-                        outputs=[token, login_panel, main_panel, login_message, login_password] + role_outputs)
-
-        def auto_open(tok, nid):
-            """Right after sign-in, open the newest note so review can start from the keyboard."""
-            user = ctx.sessions.user(tok)
-            if user is None or user.role == "evaluator" or not nid:
-                return [None] + note_updates(user, None)
-            return [nid] + note_updates(user, nid, tok)
-
-        for trigger in (login_submit.click, login_password.submit):
-            on(trigger(do_login, **login_io).then, auto_open, [token, note_picker], [note_id] + note_outputs)
-
-        def do_logout(tok):
-            ctx.sessions.sign_out(tok)
-            return None, None, gr.update(visible=True), gr.update(visible=False), ""
-        logout.click(do_logout, [token], [token, note_id, login_panel, main_panel, login_password]) \
-              .then(None, js="() => window.location.reload()")
-
-        def do_open(tok, nid):
-            user = current_user(tok)
-            return [nid] + note_updates(user, nid, tok)
-        on(open_btn.click, do_open, [token, note_picker], [note_id] + note_outputs)
-
-        def make_accept(name):
-            def accept(tok, nid):
-                user, store, note = reviewable(tok, nid)
-                store.review_field(nid, name, "accept", (note["fields"].get(name) or {}).get("value"), user.name)
-                return note_updates(user, nid, tok)
-            return accept
-
-        def make_edit_open(name):
-            def edit_open(tok, nid):
-                user, _, note = reviewable(tok, nid)
-                f = note["fields"].get(name) or {}
-                review = f.get("review") or {}
-                value = review.get("value") if review.get("action") == "edit" else f.get("value")
-                return gr.update(visible=True), gr.update(value=value_to_text(name, value))
-            return edit_open
-
-        def make_edit_save(name):
-            def edit_save(tok, nid, text):
-                user, store, note = reviewable(tok, nid)
-                store.review_field(nid, name, "edit", parse_edit(name, text), user.name)
-                return note_updates(user, nid, tok)
-            return edit_save
-
+def _fields_column(ui):
+    ui.cards, ui.accepts, ui.edits, ui.edit_groups, ui.edit_boxes, ui.edit_saves, ui.edit_cancels = \
+        {}, {}, {}, {}, {}, {}, {}
+    with gr.Column(scale=2, elem_classes=["cn-fields"], elem_id="review-fields"):
         for name in FIELD_NAMES:
-            on(accepts[name].click, make_accept(name), [token, note_id], note_outputs, progress="hidden")
-            on(edits[name].click, make_edit_open(name), [token, note_id], [edit_groups[name], edit_boxes[name]],
-               progress="hidden")
-            on(edit_saves[name].click, make_edit_save(name), [token, note_id, edit_boxes[name]], note_outputs,
-               progress="hidden")
-            edit_cancels[name].click(lambda: gr.update(visible=False), None, [edit_groups[name]])
+            _field_card(ui, name)
+        ui.save_btn = gr.Button("Save note", variant="primary", interactive=False, elem_id="save-note")
+        ui.save_hint = gr.Markdown("", elem_id="save-hint")
+        with gr.Accordion("Comments", open=True, elem_id="comments-panel"):
+            ui.comments = gr.HTML("", elem_id="comments", js_on_load=None)
+            ui.comment_box = gr.Textbox(label="Add a comment for the officer (no names or numbers)", lines=2,
+                                        elem_id="comment-text")
+            ui.comment_btn = gr.Button("Add comment", size="sm", elem_id="add-comment")
 
-        def do_save(tok, nid):
-            user = current_user(tok)
-            store = ctx.store()
-            open_note(store, user, nid)
-            store.save_note(nid, user.name)
-            gr.Info("Note saved.")
-            return note_updates(user, nid, tok)
-        on(save_btn.click, do_save, [token, note_id], note_outputs)
 
-        def do_export(tok, nid, fmt, full):
-            user = current_user(tok)
-            store = ctx.store()
-            note = open_note(store, user, nid)
-            if full and not (user.role == "officer" and note.get("officer") == user.name):
-                raise AccessDenied("Only the note's own officer can export the full text.")
-            if fmt not in ("crissa", "json", "csv"):
-                raise AccessDenied("Choose crissa, json or csv.")
-            return store.export_note(nid, fmt, user.name, full=bool(full))
-        on(export_btn.click, do_export, [token, note_id, export_fmt, export_full], [export_text])
+def _review_tab(ui):
+    with gr.Tab("Review", id="review", elem_id="tab-review") as ui.review_tab:
+        with gr.Row(equal_height=False, elem_classes=["cn-pick"]):
+            ui.note_picker = gr.Dropdown(label="Note", choices=[], elem_id="note-picker", scale=4)
+            ui.open_btn = gr.Button("Open note", elem_id="open-note", scale=0, min_width=110, size="md")
+        ui.progress = gr.HTML("", elem_id="review-progress", js_on_load=None)
+        with gr.Row(visible=False, elem_id="review-panel") as ui.review_panel:
+            with gr.Column(scale=3, elem_classes=["cn-left"]):
+                _redactions_and_transcript(ui)
+            _fields_column(ui)
+        with gr.Column(visible=False, elem_id="export-panel") as ui.export_panel:
+            gr.Markdown("### Export")
+            with gr.Row():
+                ui.export_fmt = gr.Radio(["crissa", "json", "csv"], value="crissa", label="Format",
+                                         elem_id="export-format")
+                ui.export_full = gr.Checkbox(label="Full text, not redacted (officer only; logged)", value=False,
+                                             elem_id="export-full")
+                ui.export_btn = gr.Button("Show export", elem_id="export-show", scale=0, min_width=130)
+            ui.export_text = gr.Textbox(label="Export (copy and paste into the case system)", lines=12,
+                                        buttons=["copy"], interactive=False, elem_id="export-text")
 
-        def do_correct(tok, nid, text):
-            user, store, note = reviewable(tok, nid)
-            kept = {m.group(0) for m in render.PLACEHOLDER_RE.finditer(text or "")}
-            lost = sorted({e["placeholder"] for e in _entities(note)} - kept)
-            if lost:
-                raise EditError("Keep every redaction placeholder in the corrected text; missing: " + ", ".join(lost))
-            store.correct_transcript(nid, text, user.name)
-            return note_updates(user, nid, tok)
-        on(correct_btn.click, do_correct, [token, note_id, correction_box], note_outputs)
 
-        def do_undo(tok, nid, placeholder):
-            user = current_user(tok)
-            store = ctx.store()
-            note = open_note(store, user, nid)
-            if user.role != "officer" or not may_review(user, note):
-                raise AccessDenied("Only the note's officer can undo a redaction, before the note is saved.")
-            if placeholder not in (note.get("placeholders") or []):
-                raise EditError("Choose a redaction to undo.")
-            # everywhere in the note: the transcript and any value it was typed into
-            store.undo_redaction(nid, placeholder, user.name)
-            return note_updates(user, nid, tok)
-        on(undo_btn.click, do_undo, [token, note_id, undo_choice], note_outputs)
+def _dictate_tab(ui):
+    with gr.Tab("Dictate", id="dictate", elem_id="tab-dictate", visible=False) as ui.dictate_tab:
+        gr.Markdown("Dictate **after** the session, with the person you supervised gone. Tick both "
+                    "statements first: the recorder opens only then, and nothing is processed without them.")
+        ui.consent_ended = gr.Checkbox(label="The session has ended", elem_id="consent-ended")
+        ui.consent_absent = gr.Checkbox(label="The person supervised is not present", elem_id="consent-absent")
+        ui.retention = gr.Dropdown(["delete_on_approval", "keep_days:30"], value="delete_on_approval",
+                                   label="Keep the audio", elem_id="consent-retention")
+        ui.dictation = gr.Audio(sources=["upload", "microphone"], type="filepath", interactive=False,
+                                label="Record or import a dictation (up to 15 minutes)", elem_id="dictation-audio")
+        ui.contact_date = gr.Textbox(label="Session date (YYYY-MM-DD; empty for today)", max_lines=1,
+                                     elem_id="dictation-date")
+        with gr.Row():   # the case's known people: always redacted, also when misheard
+            ui.known_names = gr.Textbox(label="Known names (one per line)", lines=2, elem_id="dictation-names")
+            ui.known_dob = gr.Textbox(label="Date of birth (YYYY-MM-DD)", max_lines=1, elem_id="dictation-dob")
+        ui.process_btn = gr.Button("Process dictation", variant="primary", elem_id="process-dictation")
+        ui.process_message = gr.Markdown("", elem_id="process-message")
 
-        def do_add(tok, nid, text, kind):
-            user, store, note = reviewable(tok, nid)
-            text = (text or "").strip()
-            if kind not in ENTITY_TYPES:
-                raise EditError("Choose a type for the redaction.")
-            body = note.get("transcript") or ""
-            if len(text) < 2 or text not in body:
-                raise EditError("Type words exactly as they appear in the transcript (at least 2 characters).")
-            # r_start/r_end: a span of the redacted text (the store maps it back to the original).
-            added = [{"type": kind, "r_start": i, "r_end": i + len(text)} for i in _find_all(body, text)]
-            store.set_redactions(nid, _entities(note) + added, user.name)
-            return note_updates(user, nid, tok)
-        on(add_btn.click, do_add, [token, note_id, add_text, add_type], note_outputs)
 
-        def do_process(tok, path, ended, absent, keep, date, names, dob, progress=gr.Progress()):
-            user = current_user(tok)
-            if user.role != "officer":
-                raise AccessDenied("Only officers dictate notes.")
-            if not (ended and absent):
-                raise EditError("Confirm that the session has ended and the person is not present.")
-            if not path:
-                raise EditError("Record or import a dictation first.")
-            from review_ui.dictate import process_upload
-            nid = process_upload(ctx.store(), user.name, path, keep, (date or "").strip() or None, progress,
-                                 names=(names or "").splitlines(), date_of_birth=(dob or "").strip() or None)
-            choices = [(render.note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)]
-            return ([nid, gr.update(selected="review"), gr.update(choices=choices, value=nid),
-                     f"Processed: note {nid} is ready for review."] + note_updates(user, nid, tok))
-        on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date,
-                                           known_names, known_dob],
-           [note_id, tabs, note_picker, process_message] + note_outputs, progress="full")
+def _layout(ui):
+    _header(ui)
+    with gr.Tabs(elem_id="tabs") as ui.tabs:
+        _review_tab(ui)
+        _dictate_tab(ui)
+        with gr.Tab("Figures", id="figures", elem_id="tab-figures", visible=False) as ui.figures_tab:
+            ui.figures = gr.HTML("", elem_id="figures", js_on_load=None)
+            ui.refresh_figures = gr.Button("Refresh figures", elem_id="refresh-figures", size="sm")
 
-        def do_figures(tok):
-            user = current_user(tok)
-            if user.role != "evaluator":
-                raise AccessDenied("Figures are for evaluators.")
-            return render.figures_html(ctx.store())
-        on(refresh_figures.click, do_figures, [token], [figures])
 
+# ---- wiring ------------------------------------------------------------------------------------
+def _on(ui, trigger, fn, inputs, outputs, progress="minimal", api_name=None):
+    """Register ``fn``; a refusal leaves every output as it was and explains itself in the notice
+    line and a toast (escaped: a toast renders HTML; no server path), so typing is never lost."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except (AccessDenied, AuthError, EditError, AudioError, _store_errors()) as e:
+            message = render.safe_message(e)
+            gr.Warning(render.escape_text(message))
+            return [gr.skip()] * len(outputs) + [render.notice_html(message)]
+        if result is None and not outputs:
+            result = []
+        result = list(result) if isinstance(result, (list, tuple)) else [result]
+        return result + [render.notice_html("")]
+    return trigger(run, inputs, outputs + [ui.notice], show_progress=progress, api_name=api_name or fn.__name__)
+
+
+def _note_outputs(ui) -> list:
+    return ([ui.progress, ui.review_panel, ui.audio, ui.transcript, ui.redaction_list, ui.undo_choice, ui.crissa]
+            + [ui.cards[n] for n in FIELD_NAMES] + [ui.accepts[n] for n in FIELD_NAMES]
+            + [ui.edits[n] for n in FIELD_NAMES] + [ui.edit_groups[n] for n in FIELD_NAMES]
+            + [ui.save_btn, ui.save_hint, ui.export_panel, ui.correction_box, ui.correct_btn,
+               ui.comments, ui.comment_box, ui.comment_btn])
+
+
+def _wire_fields(ui, h: Handlers, note_id, outs):
+    for name in FIELD_NAMES:
+        _on(ui, ui.accepts[name].click, h.accept(name), [note_id], outs, progress="hidden",
+            api_name=f"accept_{name}")
+        _on(ui, ui.edits[name].click, h.edit_open(name), [note_id], [ui.edit_groups[name], ui.edit_boxes[name]],
+            progress="hidden", api_name=f"edit_open_{name}")
+        _on(ui, ui.edit_saves[name].click, h.edit_save(name), [note_id, ui.edit_boxes[name]], outs,
+            progress="hidden", api_name=f"edit_save_{name}")
+        ui.edit_cancels[name].click(lambda: gr.update(visible=False), None, [ui.edit_groups[name]],
+                                    api_visibility="private")
+
+
+def _wire(ui, app, h: Handlers, note_id):
+    outs = _note_outputs(ui)
+    roles = [ui.review_tab, ui.dictate_tab, ui.figures_tab, ui.whoami, ui.note_picker, ui.figures, ui.tabs]
+    _on(ui, app.load, h.load, [], roles + [note_id] + outs)
+    _on(ui, ui.open_btn.click, h.open, [ui.note_picker], [note_id] + outs)
+    _wire_fields(ui, h, note_id, outs)
+    _on(ui, ui.save_btn.click, h.save, [note_id], outs)
+    _on(ui, ui.comment_btn.click, h.comment, [note_id, ui.comment_box], outs)
+    _on(ui, ui.export_btn.click, h.export, [note_id, ui.export_fmt, ui.export_full], [ui.export_text])
+    _on(ui, ui.correct_btn.click, h.correct, [note_id, ui.correction_box], outs)
+    _on(ui, ui.undo_btn.click, h.undo, [note_id, ui.undo_choice], outs)
+    _on(ui, ui.add_btn.click, h.add_redaction, [note_id, ui.add_text, ui.add_type], outs)
+    consent = [ui.consent_ended, ui.consent_absent]
+    for box, which in zip(consent, ("ended", "absent")):
+        _on(ui, box.change, h.attest, consent, [ui.dictation], progress="hidden", api_name=f"attest_{which}")
+    _on(ui, ui.dictation.clear, h.cancel_upload, [], [], progress="hidden")
+    _on(ui, ui.process_btn.click, h.process, [ui.dictation] + consent + [ui.retention, ui.contact_date,
+                                                   ui.known_names, ui.known_dob],
+        [note_id, ui.tabs, ui.note_picker, ui.process_message, ui.dictation] + outs, progress="full")
+    _on(ui, ui.refresh_figures.click, h.figures, [], [ui.figures])
+
+
+def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
+    """The review screen as a ``gr.Blocks``; ``review_ui.server`` mounts it behind the boundary."""
+    ctx = ctx or ServerContext()
+    ui = SimpleNamespace()
+    # delete_cache: anything Gradio itself keeps in its temporary folder goes within the hour.
+    with gr.Blocks(title="Casenote · review", delete_cache=(600, 3600)) as app:
+        note_id = gr.State(None)  # which note is open; every handler re-checks access to it
+        _layout(ui)
+        _wire(ui, app, Handlers(ctx), note_id)
     app.casenote_context = ctx
+    app.casenote_ui = ui
     return app
-
-
-def _find_all(body: str, text: str) -> list[int]:
-    out, i = [], body.find(text)
-    while i >= 0:
-        out.append(i)
-        i = body.find(text, i + len(text))
-    return out
-
-
-def _entities(note: dict) -> list[dict]:
-    return [e for e in note.get("entities") or [] if isinstance(e, dict) and e.get("placeholder")]

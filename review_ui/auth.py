@@ -6,9 +6,10 @@ store keeps the hash string (``Store.add_user``); this module owns its format::
 
     scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>
 
-Sessions live only in this server process (``SessionRegistry``): a random token maps to the
-signed-in user and expires after an idle period. Every Gradio handler resolves its token here, so
-a role or ownership check never depends on what the browser shows or hides.
+Sessions live only in this server process (``SessionRegistry``): a random token (the value of the
+HttpOnly session cookie, see ``review_ui.boundary``) maps to the signed-in user and expires after an
+idle period and at an absolute limit. Every request and every Gradio handler resolves the cookie
+here, so a role or ownership check never depends on what the browser shows, hides or sends.
 """
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "ROLES", "User", "AuthError", "hash_password", "verify_password", "check_new_account",
-    "SessionRegistry", "MIN_PASSWORD_LENGTH",
+    "Session", "SessionRegistry", "MIN_PASSWORD_LENGTH",
 ]
 
 ROLES = ("officer", "reviewer", "evaluator")
@@ -85,42 +86,71 @@ def check_new_account(name: str, role: str, password: str) -> None:
         raise AuthError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
 
 
+@dataclass
+class Session:
+    """One signed-in browser: who, since when, what it attested and which notes it was shown."""
+    user: User
+    created: float
+    last: float
+    consent_attested: bool = False
+    viewed: set = field(default_factory=set)
+
+
 class SessionRegistry:
     """Signed-in sessions of this server process, plus a brake on password guessing.
 
-    ``idle_s``: a session unused for this long is signed out. ``max_failures`` failed sign-ins for a
-    name within ``lockout_s`` lock that name until the window passes.
+    ``idle_s``: a session unused for this long is signed out; ``absolute_s``: none lives longer than
+    this, however busy. ``max_failures`` failed sign-ins for a name within ``lockout_s`` lock that name
+    until the window passes. Gradio's ``session_hash`` values are bound to the session that first
+    used them (``bind``), so replaying one from another sign-in gets nothing.
     """
 
-    def __init__(self, idle_s: float = 30 * 60, max_failures: int = 5, lockout_s: float = 5 * 60):
-        self.idle_s, self.max_failures, self.lockout_s = idle_s, max_failures, lockout_s
-        self._sessions: dict[str, tuple[User, float]] = {}
+    def __init__(self, idle_s: float = 30 * 60, max_failures: int = 5, lockout_s: float = 5 * 60,
+                 absolute_s: float = 8 * 60 * 60):
+        self.idle_s, self.max_failures, self.lockout_s, self.absolute_s = idle_s, max_failures, lockout_s, absolute_s
+        self._sessions: dict[str, Session] = {}
+        self._hashes: dict[str, str] = {}
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def sign_in(self, store, name: str, password: str) -> tuple[str, User]:
-        """Check the password against the store's hash; return (token, user) or raise ``AuthError``."""
+    def sign_in(self, store, name: str, password: str, previous: str | None = None) -> tuple[str, User]:
+        """Check the password against the store's hash; return (a new token, user) or raise ``AuthError``.
+
+        Any ``previous`` token of this browser ends here: the session id is rotated at sign-in. Every
+        outcome is audited (``auth.sign_in``, ``auth.failure``, ``auth.lockout``) under the account
+        name, or ``unknown`` for a name with no account (what was typed is never stored).
+        """
         name = (name or "").strip()
         now = time.monotonic()
+        self.sign_out(previous)
+        row = store.get_user(name) if name and _NAME_RE.match(name) else None
+        actor = row["name"] if row else "unknown"
         with self._lock:
             recent = [t for t in self._failures.get(name, []) if now - t < self.lockout_s]
             self._failures[name] = recent
-            if len(recent) >= self.max_failures:
-                raise AuthError("Too many failed sign-ins for this name; wait five minutes and try again.")
-        row = store.get_user(name) if name else None
+            locked = len(recent) >= self.max_failures
+        if locked:
+            store.record_access(actor, "auth.lockout", detail={"failures": len(recent)})
+            raise AuthError("Too many failed sign-ins for this name; wait five minutes and try again.")
         if not verify_password(password or "", row["password_hash"] if row else None) or row["role"] not in ROLES:
             with self._lock:
                 self._failures.setdefault(name, []).append(now)
+                count = len(self._failures[name])
+            store.record_access(actor, "auth.failure", detail={"failures": count})
+            if count >= self.max_failures:
+                store.record_access(actor, "auth.lockout", detail={"failures": count})
             raise AuthError("Wrong name or password.")
         user = User(row["name"], row["role"])
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._failures.pop(name, None)
-            self._sessions[token] = (user, now)
+            self._sessions[token] = Session(user, now, now)
+        store.record_access(user.name, "auth.sign_in", detail={"role": user.role})
         return token, user
 
-    def user(self, token: str | None) -> User | None:
-        """The user signed in with ``token``, refreshing its idle timer; None when absent or expired."""
+    def session(self, token: str | None, touch: bool = True) -> Session | None:
+        """The live session of ``token``, refreshing its idle timer (unless ``touch`` is False: an
+        open tab's heartbeat is not a person's activity); None when absent or expired."""
         if not token:
             return None
         now = time.monotonic()
@@ -128,13 +158,42 @@ class SessionRegistry:
             entry = self._sessions.get(token)
             if entry is None:
                 return None
-            user, last = entry
-            if now - last > self.idle_s:
-                del self._sessions[token]
+            if now - entry.last > self.idle_s or now - entry.created > self.absolute_s:
+                self._drop(token)
                 return None
-            self._sessions[token] = (user, now)
-            return user
+            if touch:
+                entry.last = now
+            return entry
 
-    def sign_out(self, token: str | None) -> None:
+    def user(self, token: str | None) -> User | None:
+        """The user signed in with ``token`` (see ``session``)."""
+        entry = self.session(token)
+        return entry.user if entry else None
+
+    def bind(self, token: str, session_hash: str) -> bool:
+        """Tie a Gradio ``session_hash`` to this sign-in; False when another sign-in already holds it."""
         with self._lock:
-            self._sessions.pop(token or "", None)
+            return self._hashes.setdefault(session_hash, token) == token
+
+    def attest_consent(self, token: str | None, attested: bool) -> None:
+        """Remember that this officer ticked both consent statements (uploads need it)."""
+        entry = self.session(token)
+        if entry is not None:
+            entry.consent_attested = bool(attested)
+
+    def mark_viewed(self, token: str | None, note_id: str) -> None:
+        entry = self.session(token)
+        if entry is not None:
+            entry.viewed.add(note_id)
+
+    def sign_out(self, token: str | None) -> User | None:
+        """End the session on the server; returns who it was (None if it was not live)."""
+        with self._lock:
+            entry = self._drop(token or "")
+        return entry.user if entry else None
+
+    def _drop(self, token: str) -> Session | None:
+        entry = self._sessions.pop(token, None)
+        for h in [h for h, t in self._hashes.items() if t == token]:
+            del self._hashes[h]
+        return entry

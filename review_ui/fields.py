@@ -89,10 +89,13 @@ def parse_edit(name: str, text: str):
     return _code(name, text)
 
 
-def is_reviewed(field: dict) -> bool:
-    """A field counts as reviewed once it was accepted or edited (the store's review record)."""
+def is_reviewed(field: dict, officer: str | None = None) -> bool:
+    """A field counts as reviewed once it was accepted or edited (the store's review record); with
+    ``officer``, only once that officer did (a reviewer's change waits for the officer, as the
+    store's save gate does)."""
     review = field.get("review") if isinstance(field, dict) else None
-    return bool(review) and review.get("action") in ("accept", "edit")
+    return (bool(review) and review.get("action") in ("accept", "edit")
+            and (officer is None or review.get("by") == officer))
 
 
 def edit_hint(name: str) -> str:

@@ -16,7 +16,7 @@ from review_ui.fields import FIELD_LABELS, FIELD_NAMES, is_reviewed, value_to_te
 
 __all__ = ["LOW_CONFIDENCE", "PLACEHOLDER_RE", "transcript_html", "field_card_html", "crissa_html",
            "audio_html", "progress_html", "evidence_time", "notice_html", "redactions_html", "note_label",
-           "figures_html"]
+           "figures_html", "comments_html", "escape_text", "safe_message"]
 
 # Whisper word probability below which a word is highlighted for a closer listen. tiny.en gives
 # most clearly spoken words > 0.8; misheard names and numbers tend to fall under 0.5.
@@ -27,6 +27,16 @@ CRISSA_TITLES = {"check_in": "Check-in", "review": "Review", "intervention": "In
 
 def _e(text) -> str:
     return escape(str(text), quote=True)
+
+
+escape_text = _e
+# An absolute path (or a Windows one) inside a message: replaced, so no message shows where files live.
+_PATH_RE = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"<>:,;()\[\]]+){2,}")
+
+
+def safe_message(message) -> str:
+    """A refusal's text as a person may see it: server paths removed (escape it where HTML renders)."""
+    return _PATH_RE.sub("[file]", str(message))
 
 
 def _timed_words(note: dict) -> list[dict]:
@@ -96,10 +106,19 @@ def field_card_html(note: dict, name: str, current: bool = False) -> str:
     field = (note.get("fields") or {}).get(name) or {}
     review = field.get("review") or None
     value = review.get("value") if review and review.get("action") == "edit" else field.get("value")
-    state = ("edited" if review["action"] == "edit" else "accepted") if is_reviewed(field) else "to review"
+    officer = note.get("officer")
+    if is_reviewed(field, officer):
+        state = "edited" if review["action"] == "edit" else "accepted"
+    else:  # a reviewer's change is shown, and waits for the officer's own accept or edit
+        state = "reviewer " + ("edited" if review["action"] == "edit" else "accepted") if is_reviewed(field) \
+            else "to review"
+    cls_state = state.replace(" ", "-")
     parts = [f'<div class="cn-field-head"><span class="cn-field-name">{_e(FIELD_LABELS[name])}</span>'
-             f'<span class="cn-state cn-state-{state.replace(" ", "-")}">{_e(state)}</span></div>',
+             f'<span class="cn-state cn-state-{cls_state}">{_e(state)}</span></div>',
              f'<div class="cn-value">{_value_html(name, value)}</div>']
+    if review and review.get("by") != officer:
+        parts.append(f'<div class="cn-by-reviewer">{_e(review["action"])}ed by reviewer {_e(review.get("by", ""))}'
+                     '</div>')
     if review and review.get("action") == "edit":
         parts.append(f'<div class="cn-was">extracted: {_value_html(name, field.get("value"))}</div>')
     evidence = field.get("evidence") or []
@@ -108,7 +127,8 @@ def field_card_html(note: dict, name: str, current: bool = False) -> str:
         for ev in evidence:
             t = ev.get("t0") if isinstance(ev.get("t0"), (int, float)) else evidence_time(note, int(ev.get("start", 0)))
             t_attr = f' data-t="{t:.2f}"' if t is not None else ""
-            quotes.append(f'<q class="cn-evidence"{t_attr}>{_e(ev.get("text", ""))}</q>')
+            play = f' tabindex="0" role="button" aria-label="Play from: {_e(ev.get("text", ""))}"' if t_attr else ""
+            quotes.append(f'<q class="cn-evidence"{t_attr}{play}>{_e(ev.get("text", ""))}</q>')
         parts.append('<div class="cn-evidence-list">' + " ".join(quotes) + "</div>")
     elif field.get("reason"):
         parts.append(f'<div class="cn-reason">{_e(field["reason"])}</div>')
@@ -137,12 +157,14 @@ def audio_html(url: str | None, reason: str = "") -> str:
     return f'<audio id="cn-audio" controls preload="auto" src="{_e(url)}"></audio>'
 
 
-def progress_html(note: dict) -> str:
+def progress_html(note: dict, viewer: str | None = None) -> str:
+    """Progress counts the officer's own reviews (what the store's save gate counts)."""
     fields = note.get("fields") or {}
-    done = sum(1 for n in FIELD_NAMES if is_reviewed(fields.get(n) or {}))
+    done = sum(1 for n in FIELD_NAMES if is_reviewed(fields.get(n) or {}, note.get("officer")))
     status = "saved, read-only" if note.get("status") == "approved" else "awaiting review"
     return (f'<div class="cn-progress" data-done="{done}" data-total="{len(FIELD_NAMES)}" '
-            f'data-status="{_e(note.get("status", ""))}"><b>{done} of {len(FIELD_NAMES)}</b> fields reviewed · '
+            f'data-note="{_e(note.get("id", ""))}" '
+            f'data-status="{_e(note.get("status", ""))}"><b>{done} of {len(FIELD_NAMES)}</b> fields reviewed by the officer · '
             f'contact {_e(note.get("contact_date", ""))} · {_e(status)}<span class="cn-keys">keys: <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>a</kbd> accept · '
             f'<kbd>e</kbd> edit · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> save edit · <kbd>s</kbd> save note</span></div>')
 
@@ -150,6 +172,15 @@ def progress_html(note: dict) -> str:
 def notice_html(message: str) -> str:
     """The line under the progress bar that says why a request was refused (empty when all is well)."""
     return f'<div class="cn-notice" role="alert">{_e(message)}</div>' if message else ""
+
+
+def comments_html(comments: list[dict]) -> str:
+    """Reviewers' and officers' comments on a note (text already redacted by the store), escaped."""
+    if not comments:
+        return '<p class="cn-empty">No comments yet.</p>'
+    rows = "".join(f'<li><b>{_e(c.get("by", ""))}</b> <span class="cn-at">{_e(c.get("at", ""))}</span>: '
+                   f'{_e(c.get("text", ""))}</li>' for c in comments)
+    return f'<ul class="cn-comments">{rows}</ul>'
 
 
 def redactions_html(entities: list[dict]) -> str:

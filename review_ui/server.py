@@ -1,4 +1,4 @@
-"""Serve the review screen on 127.0.0.1 only: the Gradio app plus one audio route of our own.
+"""Serve the review screen on 127.0.0.1 only, behind one sign-in boundary (``review_ui.boundary``).
 
 The page loads nothing from elsewhere: a theme of system fonts (no Google Fonts), our own CSS and
 script inlined, Gradio's analytics off (importing ``assistant`` sets that before gradio loads),
@@ -16,6 +16,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
 from review_ui.app import AUDIO_ROUTE, ServerContext, build_app
+from review_ui.boundary import MAX_UPLOAD_BYTES, Boundary, add_boundary_routes, request_token
 
 __all__ = ["HOST", "create_server_app", "serve", "free_port", "theme"]
 
@@ -26,8 +27,11 @@ _MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberatio
 
 
 def theme() -> gr.themes.Theme:
+    # Primary buttons in teal-800 with white text (7.6:1): the default teal-500 gave 2.5:1.
     return gr.themes.Default(primary_hue="teal", secondary_hue="slate", neutral_hue="slate",
-                             font=_SYSTEM_FONTS, font_mono=_MONO_FONTS, radius_size="sm")
+                             font=_SYSTEM_FONTS, font_mono=_MONO_FONTS, radius_size="sm").set(
+        button_primary_background_fill="#115e59", button_primary_background_fill_hover="#134e4a",
+        button_primary_text_color="#ffffff", button_primary_border_color="#115e59")
 
 
 def _head() -> str:
@@ -36,17 +40,33 @@ def _head() -> str:
 
 
 def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> FastAPI:
-    """A FastAPI app with the audio route and the review screen mounted at ``/``."""
+    """A FastAPI app: the boundary (sign-in, cookie check on every route), the audio route, the
+    officer-only upload route and the review screen mounted at ``/``."""
     ctx = ctx or ServerContext()
-    # Uploaded dictations land in Gradio's temporary folder: an owner-only folder in memory where
-    # the system has one (assistant.paths.upload_dir), so the upload never reaches the disk in clear.
+    # Browser uploads land in Gradio's upload folder: owner-only, in memory where the system has
+    # one (assistant.paths.upload_dir, so a clear upload never reaches the disk), one area per officer.
     from assistant.paths import upload_dir
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(upload_dir()))
+    os.environ["GRADIO_TEMP_DIR"] = str(upload_dir(ctx.home()))
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    blocks = build_app(ctx)
+    add_boundary_routes(api, ctx, lambda: blocks)
+    _add_audio_route(api, ctx)
+    gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
+                        theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
+                        head=_head(), ssr_mode=False, pwa=False, mcp_server=False, run_history=False,
+                        max_file_size=MAX_UPLOAD_BYTES, blocked_paths=[str(ctx.home() / "audio")])
+    # mount_gradio_app never marks the Blocks launched, and Gradio skips its own check that a file
+    # input names a file its upload route wrote while they are not: mark them, so that check runs
+    # (the Dictate handler then checks the file is in the caller's own upload area).
+    blocks.has_launched = True
+    api.add_middleware(Boundary, ctx=ctx)
+    return api
 
+
+def _add_audio_route(api: FastAPI, ctx: ServerContext) -> None:
     @api.get(AUDIO_ROUTE + "/{link}")
     def note_audio(link: str, request: Request):
-        resolved = ctx.audio_links.resolve(link, ctx.sessions)
+        resolved = ctx.audio_links.resolve(link, ctx.sessions, request_token(request))
         if resolved is None:
             raise HTTPException(status_code=404, detail="No such audio link (it may have expired).")
         note_id, user = resolved
@@ -60,11 +80,6 @@ def create_server_app(ctx: ServerContext | None = None, port: int = 7860) -> Fas
         except StoreError:
             raise HTTPException(status_code=403, detail="You cannot hear this note's audio.") from None
         return _ranged(data, media, request.headers.get("range"))
-
-    blocks = build_app(ctx)
-    return gr.mount_gradio_app(api, blocks, path="/", server_name=HOST, server_port=port, footer_links=[],
-                               theme=theme(), css=(_STATIC / "review.css").read_text(encoding="utf-8"),
-                               head=_head(), ssr_mode=False, pwa=False, mcp_server=False)
 
 
 def _ranged(data: bytes, media: str, header: str | None) -> Response:

@@ -2,6 +2,7 @@
 `casenote users` commands (exit 2 with a clear message for anything the user must fix)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,44 @@ def test_sessions_sign_in_expire_and_lock_out_guessing():
     expired = SessionRegistry(idle_s=0)
     token, _ = expired.sign_in(store, "jsmith", "officer-pass-1")
     assert expired.user(token) is None
+    idle = SessionRegistry(idle_s=0.2)
+    token, _ = idle.sign_in(store, "jsmith", "officer-pass-1")
+    for _ in range(3):  # a tab's heartbeats (touch=False) do not keep the session alive
+        time.sleep(0.1)
+        idle.session(token, touch=False)
+    assert idle.user(token) is None
+    absolute = SessionRegistry(absolute_s=0)  # however busy, a session ends at its absolute limit
+    token, _ = absolute.sign_in(store, "jsmith", "officer-pass-1")
+    assert absolute.user(token) is None
+
+
+def test_sign_in_rotates_the_token_binds_session_hashes_and_audits_every_outcome():
+    from assistant.store import Store
+
+    store = Store()
+    store.add_user("jsmith", "officer", hash_password("officer-pass-1"))
+    store.add_user("kwong", "officer", hash_password("officer-pass-2"))
+    sessions = SessionRegistry(max_failures=2)
+    first, _ = sessions.sign_in(store, "jsmith", "officer-pass-1")
+    second, _ = sessions.sign_in(store, "jsmith", "officer-pass-1", previous=first)
+    assert first != second and sessions.user(first) is None and sessions.user(second).name == "jsmith"
+    other, _ = sessions.sign_in(store, "kwong", "officer-pass-2")
+    assert sessions.bind(second, "hash-1") and sessions.bind(second, "hash-1")
+    assert not sessions.bind(other, "hash-1")  # a session_hash belongs to the sign-in that used it first
+    assert sessions.sign_out(second).name == "jsmith" and sessions.user(second) is None
+    assert sessions.bind(other, "hash-1")  # freed at sign-out
+    for _ in range(2):
+        with pytest.raises(AuthError):
+            sessions.sign_in(store, "jsmith", "wrong password")
+    with pytest.raises(AuthError, match="Too many"):
+        sessions.sign_in(store, "jsmith", "officer-pass-1")
+    with pytest.raises(AuthError):
+        sessions.sign_in(store, "<script>", "officer-pass-1")
+    rows = [(a["actor"], a["action"]) for a in store.audit() if a["action"].startswith("auth.")]
+    assert rows == [("jsmith", "auth.sign_in"), ("jsmith", "auth.sign_in"), ("kwong", "auth.sign_in"),
+                    ("jsmith", "auth.failure"), ("jsmith", "auth.failure"), ("jsmith", "auth.lockout"),
+                    ("jsmith", "auth.lockout"), ("unknown", "auth.failure")]
+    assert "<script>" not in str(store.audit()) and "wrong password" not in str(store.audit())
 
 
 def test_users_add_and_assign_on_the_command_line(casenote_home):

@@ -139,7 +139,7 @@ def test_field_card_shows_value_evidence_with_time_and_review_state(store, demo_
     note = store.get_note(nid)
     card = render.field_card_html(note, "referrals")
     assert "Talking Therapies" in card and "to review" in card
-    assert re.search(r'<q class="cn-evidence" data-t="\d+\.\d\d">', card), card
+    assert re.search(r'<q class="cn-evidence" data-t="\d+\.\d\d" tabindex="0" role="button"', card), card
     t = float(re.search(r'data-t="([\d.]+)"', card).group(1))
     assert 5.0 < t < transcript["segments"][-1]["end"]  # said in the middle of the dictation
     store.review_field(nid, "referrals", "edit", ["Talking Therapies", "Jobcentre"], "jsmith")
@@ -199,14 +199,122 @@ def test_store_gate_refuses_save_until_every_field_is_reviewed_and_audits_each_r
     for i, name in enumerate(FIELD_NAMES):
         with pytest.raises(UnreviewedFields):
             store.save_note(nid, "jsmith")
-        if i % 2:
-            store.review_field(nid, name, "accept", None, "akhan")
-        else:
-            store.review_field(nid, name, "edit", parse_edit(name, value_to_text(name, DEMO_FIELDS[name][0])),
-                               "jsmith")
+        store.review_field(nid, name, "edit", parse_edit(name, value_to_text(name, DEMO_FIELDS[name][0])), "jsmith")
     store.save_note(nid, "jsmith")
     reviews = [a for a in store.audit(nid) if a["action"] == "field.review"]
     assert [r["detail"]["field"] for r in reviews] == list(FIELD_NAMES)
-    assert {r["actor"] for r in reviews} == {"jsmith", "akhan"} and all(r["sealed"] and r["at"] for r in reviews)
+    assert {r["actor"] for r in reviews} == {"jsmith"} and all(r["sealed"] and r["at"] for r in reviews)
     assert store.get_note(nid)["status"] == "approved"
 
+
+# ---- roles, in the store ----------------------------------------------------------------------------
+
+def test_a_reviewers_save_is_refused_by_the_store_and_the_officer_approves_after_the_reviewers_edit(store):
+    from assistant.store import PermissionDenied, UnreviewedFields
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    for name in FIELD_NAMES:
+        store.review_field(nid, name, "accept", None, "akhan")
+    store.review_field(nid, "attendance", "edit", "late", "akhan")
+    store.add_comment(nid, "He was late, please check.", "akhan", field="attendance")
+    with pytest.raises(PermissionDenied, match="approve"):
+        store.save_note(nid, "akhan")
+    note = store.get_note(nid)
+    assert note["status"] == "pending_review" and note["audio_available"] is False  # (no audio in this note)
+    assert all(a["action"] != "note.approve" for a in store.audit(nid))
+    # The officer sees what the reviewer changed: the card says so and the field waits for them.
+    card = render.field_card_html(note, "attendance")
+    assert "edited by reviewer akhan" in card and "cn-state-reviewer-edited" in card and "late" in card
+    assert render.progress_html(note).count('data-done="0"') == 1
+    with pytest.raises(UnreviewedFields) as refused:
+        store.save_note(nid, "jsmith")
+    assert set(refused.value.fields) == set(FIELD_NAMES)
+    for name in FIELD_NAMES:
+        store.review_field(nid, name, "accept", None, "jsmith")
+    store.save_note(nid, "jsmith")
+    note = store.get_note(nid)
+    assert note["status"] == "approved" and note["fields"]["attendance"]["review"]["value"] == "late"
+    assert store._note_row(nid)["approved_by"] == "jsmith"
+    assert [c["by"] for c in store.comments(nid)] == ["akhan"]
+
+
+def test_comments_are_redacted_checked_and_audited(store):
+    from assistant.store import InvalidValue, PermissionDenied, StoreError
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    store.add_comment(nid, "Daniel said <b>call 07700 900462</b>", "akhan")
+    (c,) = store.comments(nid)
+    assert "Daniel" not in c["text"] and "07700 900462" not in c["text"] and "[PERSON_1]" in c["text"]
+    shown = render.comments_html([c])
+    assert "<b>call" not in shown and "&lt;b&gt;call" in shown
+    for text, user, error in (("", "akhan", InvalidValue), ("x" * 3000, "akhan", InvalidValue),
+                              ("hello", "other", PermissionDenied), ("hello", "eval1", PermissionDenied)):
+        with pytest.raises(error):
+            store.add_comment(nid, text, user)
+    with pytest.raises(InvalidValue):
+        store.add_comment(nid, "hi", "akhan", field="no_such_field")
+    assert [a["detail"] for a in store.audit(nid) if a["action"] == "note.comment"] == [
+        {"field": None, "chars": len(c["text"])}]
+    for name in FIELD_NAMES:
+        store.review_field(nid, name, "accept", None, "jsmith")
+    store.save_note(nid, "jsmith")
+    with pytest.raises(StoreError, match="approved"):
+        store.add_comment(nid, "too late", "akhan")
+
+
+def test_consent_is_for_officers_and_assignment_needs_a_reviewer_and_an_officer(store):
+    from assistant.store import InvalidValue, PermissionDenied
+
+    before = store.counts()
+    for who in ("akhan", "eval1", "nobody"):
+        with pytest.raises(PermissionDenied, match="not an officer"):
+            store.grant_consent(who)
+    for reviewer, officer in (("jsmith", "other"), ("akhan", "eval1"), ("ghost", "jsmith"), ("akhan", "ghost")):
+        with pytest.raises(InvalidValue, match="is not a"):
+            store.assign_reviewer(reviewer, officer)
+    assert store.counts() == before
+    assert store.grant_consent("jsmith")
+
+
+def test_safe_message_hides_server_paths():
+    assert render.safe_message("cannot read /home/x/.local/share/casenote/uploads/u-1/a.wav: bad header") == \
+        "cannot read [file]: bad header"
+    assert render.safe_message(r"C:\Users\x\a.wav is not audio") == "[file] is not audio"
+    assert render.safe_message("keep_days:30 and 10/20") == "keep_days:30 and 10/20"
+
+
+# ---- handlers: the user comes from the verified cookie ----------------------------------------------
+
+def test_handlers_take_the_user_from_the_session_cookie_only(store):
+    import gradio as gr
+    from starlette.requests import Request
+
+    from review_ui.app import ServerContext
+    from review_ui.handlers import Handlers
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    ctx = ServerContext()
+    handlers = Handlers(ctx)
+
+    def request(token):
+        headers = [(b"cookie", f"casenote_session={token}".encode())] if token else []
+        return gr.Request(request=Request({"type": "http", "method": "POST", "path": "/", "headers": headers}))
+
+    for token in (None, "forged-token"):
+        with pytest.raises(AccessDenied, match="session has ended"):
+            handlers.load(request(token))
+    officer, _ = ctx.sessions.sign_in(store, "jsmith", "officer-pass-1")
+    with pytest.raises(AccessDenied, match="Open the note"):  # never shown to this session: no accept
+        handlers.accept("contact_date")(nid, request(officer))
+    shown = handlers.open(nid, request(officer))
+    assert shown[0] == nid and any("cn-progress" in str(v) for v in shown)
+    handlers.accept("contact_date")(nid, request(officer))
+    assert store.get_note(nid)["fields"]["contact_date"]["review"]["by"] == "jsmith"
+    assert [a["actor"] for a in store.audit(nid) if a["action"] == "note.view"] == ["jsmith"]
+    reviewer, _ = ctx.sessions.sign_in(store, "akhan", "reviewer-pass-1")
+    from assistant.store import PermissionDenied
+    with pytest.raises(PermissionDenied, match="approve"):
+        handlers.save(nid, request(reviewer))
+    ctx.end_session(officer)
+    with pytest.raises(AccessDenied, match="session has ended"):
+        handlers.open(nid, request(officer))

@@ -200,6 +200,7 @@ def test_review_gate_permissions_and_export():
         s.export_note(note_id, "json", "jsmith")
     with pytest.raises(PermissionDenied):
         s.review_field(note_id, "referrals", "accept", None, "rlee")
+    s.add_user("jsmith", "officer", "h1"), s.add_user("rlee", "reviewer", "h2")
     s.assign_reviewer("rlee", "jsmith")
     _review_all(s, note_id, "rlee")
     s.review_field(note_id, "actions", "edit", ["=HYPERLINK(\"x\") call [PERSON_1]"], "jsmith")
@@ -208,7 +209,12 @@ def test_review_gate_permissions_and_export():
     with pytest.raises(InvalidValue):
         s.review_field(note_id, "actions", "delete", None, "jsmith")
     assert s.get_note(note_id)["fields"]["actions"]["review"]["action"] == "edit"
-    s.save_note(note_id, "rlee")
+    with pytest.raises(PermissionDenied, match="approve"):   # only the note's own officer approves
+        s.save_note(note_id, "rlee")
+    with pytest.raises(UnreviewedFields):   # a reviewer's accepts wait for the officer's own
+        s.save_note(note_id, "jsmith")
+    _review_all(s, note_id, "jsmith")
+    s.save_note(note_id, "jsmith")
     note = s.get_note(note_id)
     assert note["status"] == "approved" and not note["audio_available"]   # delete_on_approval
     with pytest.raises(NotFound, match="retention"):

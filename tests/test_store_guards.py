@@ -11,6 +11,7 @@ from tests.test_store import _make_note
 def test_reviewer_can_add_but_not_undo_a_redaction():
     s = Store()
     _, _, note_id, _, _ = _make_note(s)
+    s.add_user("jsmith", "officer", "h1"), s.add_user("senior", "reviewer", "h2")
     s.assign_reviewer("senior", "jsmith")
     note = s.get_note(note_id)
     ents = note["entities"]

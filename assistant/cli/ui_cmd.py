@@ -86,12 +86,7 @@ def users_assign(reviewer, officer):
       casenote users assign akhan jsmith
     """
     store = _store()
-    r, o = store.get_user(reviewer), store.get_user(officer)
-    if not r or r["role"] != "reviewer":
-        raise BadInput(f"'{reviewer}' is not a reviewer account; add it with: casenote users add {reviewer} --role reviewer")
-    if not o or o["role"] != "officer":
-        raise BadInput(f"'{officer}' is not an officer account; add it with: casenote users add {officer} --role officer")
-    try:
+    try:  # the store checks both accounts and their roles, for every caller
         store.assign_reviewer(reviewer, officer)
     except _store_error() as e:
         raise BadInput(str(e)) from None

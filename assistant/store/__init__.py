@@ -8,6 +8,7 @@ from __future__ import annotations
 from assistant.store.dbfile import DatabaseError
 from assistant.store.errors import (ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError,
                                     UnreviewedFields)
+from assistant.store.comments import CommentsMixin
 from assistant.store.keys import PASSPHRASE_ENV, PassphraseError, change_passphrase
 from assistant.store.notes import NotesMixin
 from assistant.store.retention import RetentionMixin
@@ -19,5 +20,5 @@ __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFou
            "change_passphrase", "DatabaseError"]
 
 
-class Store(NotesMixin, RetentionMixin, StoreBase):
+class Store(CommentsMixin, NotesMixin, RetentionMixin, StoreBase):
     """One connection to the store; open one per request or handler (they are cheap)."""

@@ -163,10 +163,23 @@ ALTER TABLE notes ADD COLUMN known_sealed BLOB;
 ALTER TABLE notes ADD COLUMN released_sealed BLOB;
 """
 
+_V3_COMMENTS = """
+CREATE TABLE note_comments (
+    id INTEGER PRIMARY KEY,
+    note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+    field TEXT,                    -- NULL: about the whole note
+    text TEXT NOT NULL,            -- redacted like a typed transcript correction
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX note_comments_note ON note_comments(note_id, id);
+"""
+
 # (number, name, SQL). Numbers are consecutive from 1.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core tables, append-only audit log", _V1_CORE),
     (2, "wrapped note keys, reviewed state of corrected notes, known identifiers", _V2_PRIVACY),
+    (3, "reviewers' comments on notes", _V3_COMMENTS),
 ]
 
 

@@ -401,16 +401,19 @@ class NotesMixin:
                         sealed=seal(key, {"before": doc.text, "after": new.text}))
 
     def save_note(self, note_id: str, user: str) -> None:
-        """Approve a note once every field is reviewed; its audio goes now if the consent says so."""
+        """Approve a note once its own officer has accepted or edited every field (a reviewer's change
+        counts only after the officer accepted or edited it again); its audio goes now if the
+        consent says so. Only the note's officer approves: a reviewer edits and comments."""
         n = self._note_row(note_id)
-        self._require_reviewer(n, user)
+        self._require_officer(n, user, "approve (save) it; a reviewer can edit fields and comment")
         self._require_pending(n)
         missing = [r["name"] for r in self._all(
-            "SELECT name FROM fields f WHERE note_id=? AND NOT EXISTS "
-            "(SELECT 1 FROM field_reviews v WHERE v.note_id=f.note_id AND v.field=f.name) ORDER BY rowid", (note_id,))]
+            "SELECT name FROM fields f WHERE note_id=? AND COALESCE((SELECT v.by FROM field_reviews v "
+            "WHERE v.note_id=f.note_id AND v.field=f.name ORDER BY v.id DESC LIMIT 1), '') != ? ORDER BY rowid",
+            (note_id, n["officer"]))]
         if missing:
-            raise UnreviewedFields(f"accept or edit every field before saving; not yet reviewed: {', '.join(missing)}",
-                                   missing)
+            raise UnreviewedFields(f"accept or edit every field yourself before saving; not yet reviewed by you: "
+                                   f"{', '.join(missing)}", missing)
         with self._tx():
             self.conn.execute("UPDATE notes SET status='approved', approved_at=?, approved_by=?, updated_at=? "
                               "WHERE id=?", (now_iso(), user, now_iso(), note_id))

@@ -23,15 +23,17 @@ import sqlite_utils
 from assistant import paths
 from assistant.store import dbfile, keys, validate
 from assistant.store.audiofile import audio_key, decrypt_chunks, encrypt_stream
-from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, StoreError
+from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError
 from assistant.store.faults import fault_point
 from assistant.store.migrations import migrate
 from assistant.store.sealing import new_key, seal, unseal
 
-__all__ = ["StoreBase", "now_iso", "PURPOSE", "STAGES"]
+__all__ = ["StoreBase", "now_iso", "PURPOSE", "STAGES", "ACCESS_ACTIONS"]
 
 PURPOSE = "post-session dictation"
 # Processing stages of a recording, in order; ``done`` means its note is stored.
+# Audit actions of the review screen's boundary (``record_access``).
+ACCESS_ACTIONS = ("auth.sign_in", "auth.failure", "auth.lockout", "auth.sign_out", "note.view")
 STAGES = ("importing", "imported", "speaker_checked", "transcribed", "redacted", "extracted", "done")
 
 
@@ -110,6 +112,14 @@ class StoreBase:
             "INSERT INTO audit_log (at, actor, action, note_id, consent_id, detail, sealed) VALUES (?,?,?,?,?,?,?)",
             (now_iso(), actor, action, note_id, consent_id, json.dumps(detail or {}), sealed))
 
+    def record_access(self, actor: str, action: str, note_id: str | None = None, detail: dict | None = None) -> None:
+        """Audit a sign-in event or a note view (the review screen calls this); ``detail`` holds no
+        personal data and ``actor`` is an account name or ``unknown``, never what someone typed."""
+        if action not in ACCESS_ACTIONS:
+            raise InvalidValue(f"invalid access action {action!r}: use one of {', '.join(ACCESS_ACTIONS)}")
+        with self._tx():
+            self._audit(actor, action, note_id=note_id, detail=detail)
+
     def audit(self, note_id: str | None = None) -> list[dict]:
         sql = "SELECT id, at, actor, action, note_id, consent_id, detail, sealed IS NOT NULL AS sealed FROM audit_log"
         rows = self._all(sql + (" WHERE note_id=? ORDER BY id" if note_id else " ORDER BY id"),
@@ -153,7 +163,14 @@ class StoreBase:
         return self._one("SELECT name, role, password_hash, created_at FROM users WHERE name=?", (name,))
 
     def assign_reviewer(self, reviewer: str, officer: str) -> None:
+        """Let ``reviewer`` review ``officer``'s notes; both accounts must exist with those roles."""
         validate.officer_id(reviewer), validate.officer_id(officer)
+        if (self.get_user(reviewer) or {}).get("role") != "reviewer":
+            raise InvalidValue(f"{reviewer!r} is not a reviewer account; add it with: "
+                               f"casenote users add {reviewer} --role reviewer")
+        if (self.get_user(officer) or {}).get("role") != "officer":
+            raise InvalidValue(f"{officer!r} is not an officer account; add it with: "
+                               f"casenote users add {officer} --role officer")
         with self._tx():
             self.conn.execute("INSERT OR IGNORE INTO reviewer_assignments VALUES (?,?,?)",
                               (reviewer, officer, now_iso()))
@@ -187,6 +204,9 @@ class StoreBase:
         """
         validate.officer_id(officer)
         validate.retention(retention)
+        # Once accounts exist, only an officer account dictates (a reviewer or evaluator never does).
+        if self.db["users"].count and (self.get_user(officer) or {}).get("role") != "officer":
+            raise PermissionDenied(f"{officer!r} is not an officer account; only officers record a consent")
         if not attested:
             raise ConsentRequired("consent needs the officer's attestation that the session has ended and the "
                                   "person on probation is not present")

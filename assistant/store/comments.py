@@ -1,0 +1,41 @@
+"""Reviewers' comments on a note: a reviewer edits fields and comments; the officer reads both
+before approving. Comment text is redacted like a typed transcript correction before it is stored
+(the note's own original values keep their placeholders; new personal data gets new ones)."""
+from __future__ import annotations
+
+from assistant.store.errors import InvalidValue
+from assistant.store.notes import _redact_correction
+from assistant.store.sealing import seal, unseal
+from assistant.store.store import now_iso
+
+__all__ = ["CommentsMixin", "MAX_COMMENT_CHARS"]
+
+MAX_COMMENT_CHARS = 2000
+
+
+class CommentsMixin:
+    def add_comment(self, note_id: str, text: str, user: str, field: str | None = None) -> int:
+        """A comment by the note's officer or an assigned reviewer on a note awaiting review; returns its id."""
+        n = self._note_row(note_id)
+        self._require_reviewer(n, user)
+        self._require_pending(n)
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidValue("the comment is empty")
+        if len(text) > MAX_COMMENT_CHARS:
+            raise InvalidValue(f"the comment is over {MAX_COMMENT_CHARS} characters")
+        if field is not None and not self._one("SELECT 1 FROM fields WHERE note_id=? AND name=?", (note_id, field)):
+            raise InvalidValue(f"note {note_id} has no field {field!r}")
+        key = self._key(n["recording_id"])
+        text, originals = _redact_correction(text.strip(), unseal(key, n["originals_sealed"]))
+        with self._tx():
+            cur = self.conn.execute("INSERT INTO note_comments (note_id, field, text, by, at) VALUES (?,?,?,?,?)",
+                                    (note_id, field, text, user, now_iso()))
+            self.conn.execute("UPDATE notes SET originals_sealed=?, updated_at=? WHERE id=?",
+                              (seal(key, originals), now_iso(), note_id))
+            self._audit(user, "note.comment", note_id=note_id, consent_id=n["consent_id"],
+                        detail={"field": field, "chars": len(text)})
+        return cur.lastrowid
+
+    def comments(self, note_id: str) -> list[dict]:
+        """The note's comments, oldest first: id, field, text (redacted), by, at."""
+        return self._all("SELECT id, field, text, by, at FROM note_comments WHERE note_id=? ORDER BY id", (note_id,))
