@@ -1,11 +1,10 @@
 """Reviewers' comments on a note: a reviewer edits fields and comments; the officer reads both
-before approving. Comment text is redacted like a typed transcript correction before it is stored
-(the note's own original values keep their placeholders; new personal data gets new ones)."""
+before approving. Comment text goes through the store's one redaction choke point
+(``_redact_for_note``) before it is stored: the note's own original values keep their placeholders,
+new personal data gets new ones, sealed with the others."""
 from __future__ import annotations
 
 from assistant.store.errors import InvalidValue
-from assistant.store.notes import _redact_correction
-from assistant.store.sealing import seal, unseal
 from assistant.store.store import now_iso
 
 __all__ = ["CommentsMixin", "MAX_COMMENT_CHARS"]
@@ -25,13 +24,10 @@ class CommentsMixin:
             raise InvalidValue(f"the comment is over {MAX_COMMENT_CHARS} characters")
         if field is not None and not self._one("SELECT 1 FROM fields WHERE note_id=? AND name=?", (note_id, field)):
             raise InvalidValue(f"note {note_id} has no field {field!r}")
-        key = self._key(n["recording_id"])
-        text, originals = _redact_correction(text.strip(), unseal(key, n["originals_sealed"]))
+        text = self._redact_for_note(note_id, text.strip())
         with self._tx():
             cur = self.conn.execute("INSERT INTO note_comments (note_id, field, text, by, at) VALUES (?,?,?,?,?)",
                                     (note_id, field, text, user, now_iso()))
-            self.conn.execute("UPDATE notes SET originals_sealed=?, updated_at=? WHERE id=?",
-                              (seal(key, originals), now_iso(), note_id))
             self._audit(user, "note.comment", note_id=note_id, consent_id=n["consent_id"],
                         detail={"field": field, "chars": len(text)})
         return cur.lastrowid

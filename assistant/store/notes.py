@@ -531,10 +531,3 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _redact_correction(text: str, originals: dict) -> tuple[str, dict]:
-    """Compatibility shim for callers without a note at hand; prefer ``Store._redact_for_note``.
-    Redacts ``text`` with the note's ``originals`` (placeholder -> value) as its placeholders."""
-    values = {ph: [v] for ph, v in originals.items() if isinstance(v, str) and v}
-    source, fixed = note_text.parse_typed(text, Doc("", [], ""), values)
-    doc = note_text.redact_text(source, values, None, [], fixed)
-    return doc.text, _extend_originals(originals, doc)
