@@ -18,6 +18,9 @@ from assistant.cli import cli
 from assistant.store import InvalidValue, PermissionDenied, Store
 from redaction.placeholders import PLACEHOLDER_RE, render_dicts
 
+# Typed text and notes go through redaction: the tests here run the spaCy English model.
+pytestmark = pytest.mark.spacy
+
 DICTATION = ("Office visit with Daniel Price today. He was asked to bring his tendency letter next time. "
              "His phone is 07700 900461. We talked about his drinking and he agreed to see Forward Leeds. "
              "Next appointment is Tuesday at 10am.")
@@ -135,14 +138,15 @@ def test_typed_personal_data_in_an_edit_becomes_the_notes_placeholders_and_the_o
 
 def test_exports_come_from_the_reviewed_state_redacted_unless_the_officer_asks():
     s = Store()
+    s.add_user("jsmith", "officer", "h1"), s.add_user("senior1", "reviewer", "h2")
     s.assign_reviewer("senior1", "jsmith")
     nid = make_note(s)
     s.correct_transcript(nid, s.get_note(nid)["transcript"].replace(
         "his tendency letter", "his tenancy letter") + " [PERSON_1] left at noon.", "jsmith")
     s.review_field(nid, "actions", "edit", [TYPED], "jsmith")
     for name in s.get_note(nid)["fields"]:
-        if name != "actions":
-            s.review_field(nid, name, "accept", None, "senior1")
+        if name != "actions":       # only the note's own officer's reviews open the gate
+            s.review_field(nid, name, "accept", None, "jsmith")
     s.save_note(nid, "jsmith")
     crissa = s.export_note(nid, "crissa", "senior1")
     assert "tenancy letter" in crissa and "tendency" not in crissa and "[PERSON_1] left at noon." in crissa
@@ -165,6 +169,7 @@ def test_exports_come_from_the_reviewed_state_redacted_unless_the_officer_asks()
 
 def test_a_reviewer_may_add_but_never_undo_and_typed_text_never_renumbers():
     s = Store()
+    s.add_user("jsmith", "officer", "h1"), s.add_user("senior1", "reviewer", "h2")
     s.assign_reviewer("senior1", "jsmith")
     nid = make_note(s)
     before = s.get_note(nid)["entities"]

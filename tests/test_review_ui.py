@@ -21,6 +21,9 @@ from review_ui.access import AccessDenied, open_note, visible_notes
 from review_ui.auth import User, hash_password
 from review_ui.fields import FIELD_NAMES, EditError, parse_edit, value_to_text
 
+# Typed text and notes go through redaction: the tests here run the spaCy English model.
+pytestmark = pytest.mark.spacy
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TEXT = (ROOT / "review_ui" / "demo_dictation.txt").read_text().strip()
 # The test's own redactions (the redaction package is tested elsewhere): the full name however

@@ -190,6 +190,7 @@ def test_note_is_stored_once_without_personal_data_in_clear():
     assert _scan_home([p.encode() for p in PERSONAL]) == []
 
 
+@pytest.mark.spacy
 def test_review_gate_permissions_and_export():
     s = Store()
     cid, rec, note_id, _, _ = _make_note(s)

@@ -36,7 +36,9 @@ class Server:
 def audio_file(server, nid: str) -> Path:
     """The note's audio file in the server's home (the test process has its own $CASENOTE_HOME)."""
     store = server.store()
-    return server.home / "audio" / store.get_recording(store._note_row(nid)["recording_id"])["audio_file"]
+    # The store keeps it encrypted (``<audio_file>.enc``); this is the file an attacker would name.
+    name = Path(store.recording_audio_path(store._note_row(nid)["recording_id"])).name
+    return server.home / "audio" / name
 
 
 def write_wav(path: Path, seconds: float = 1.0) -> Path:

@@ -42,7 +42,7 @@ def test_1_a_forged_file_path_never_becomes_a_note(server):
     for forged in (str(victim_audio), "/etc/passwd", str(server.home / "casenote.db"),
                    str(server.home / "uploads" / "u-x" / ".." / ".." / "audio" / victim_audio.name)):
         data = [{"path": forged, "meta": {"_type": "gradio.FileData"}, "orig_name": "a.wav"},
-                True, True, "delete_on_approval", "2026-03-09"]
+                True, True, "delete_on_approval", "2026-03-09", "", ""]
         for r in (kwong.join("process", data), kwong.http.post("gradio_api/call/process", json={"data": data}),
                   kwong.http.post("gradio_api/run/process", json={"data": data})):
             assert r.status_code == 403 and "not a dictation you uploaded" in r.text, r.text
@@ -64,7 +64,7 @@ def test_1b_another_officers_upload_is_not_yours(server):
     _, kwong = signed_in(server, "kwong")
     kwong.outputs("attest_absent", [True, True])
     r = kwong.join("process", [{"path": path, "meta": {"_type": "gradio.FileData"}}, True, True,
-                               "delete_on_approval", ""])
+                               "delete_on_approval", "", "", ""])
     assert r.status_code == 403 and "not a dictation you uploaded" in r.text and no_server_path(r.text, server)
     assert Path(path).is_file(), "a refused request must not delete the other officer's upload"
     assert server.store().list_consents("kwong") == []
@@ -265,7 +265,7 @@ def test_7_a_refusal_shows_no_server_path_and_escapes_what_was_typed(server):
     assert up.status_code == 200, up.text
     (path,) = up.json()
     out = raw.call("process", [{"path": path, "meta": {"_type": "gradio.FileData"}}, True, True,
-                               "delete_on_approval", ""])
+                               "delete_on_approval", "", "", ""])
     assert no_server_path(json.dumps(out), server), out
     assert server.store().list_consents("kwong") == [] and not Path(path).exists()
 
