@@ -44,6 +44,7 @@ def _needles(note: dict) -> list[bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_no_file_under_home_holds_the_note_after_any_stage(speak):
     wav = speak(DICTATION)
     run = CliRunner().invoke
@@ -98,6 +99,7 @@ def test_no_file_under_home_holds_the_note_after_any_stage(speak):
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_a_known_name_whisper_mishears_next_to_a_name_cue_is_redacted(speak):
     from assistant.transcribe import transcribe
     from redaction import CaseIdentifiers, redact
