@@ -107,7 +107,7 @@ def actions_field(p: Parsed, r: Regions) -> Field:
     marked = r.actions is not None
     if marked:
         lo_c, hi_c = r.actions
-        if _NONE.match(p.text[lo_c:hi_c]):
+        if _NONE.match(p.clean[lo_c:hi_c]):
             return Field("actions", [], [], "the officer said there were no actions")
     else:
         lo_c, hi_c = 0, r.appointment[0] if r.appointment and not r.fallback else len(p.text)

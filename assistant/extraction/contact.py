@@ -9,38 +9,87 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.extraction.dates import parse_contact_date
+from assistant.extraction.dates import parse_contact_date, time_said, weekday_of
 from assistant.extraction.lexicons import CONTACT_TYPES
-from assistant.extraction.nlp import LexiconMatcher, Parsed
+from assistant.extraction.nlp import LexiconMatcher, Parsed, spaced
 from assistant.extraction.regions import Regions
 from assistant.extraction.schema import Evidence, Field
 
-__all__ = ["contact_date_field", "contact_type_field", "attendance_field"]
+__all__ = ["contact_date_field", "contact_type_field", "attendance_field", "booked_time", "LATE_AFTER_MIN"]
+
+LATE_AFTER_MIN = 5   # arriving more than this many minutes after the booked time is late
 
 _contact_matcher: LexiconMatcher | None = None
 
-_FAILED = re.compile(
+_FAILED = spaced(
     r"\b(?:failed to (?:attend|answer|report|log on|join)|did not (?:attend|answer|pick up|turn up|show|log on|join|"
     r"report|respond)|didn't (?:attend|answer|pick up|turn up|show|log on|join|report)|no answer|no reply|"
     r"not at home|(?:was|were) not in\b|wasn't in\b|nobody was in|missed (?:the|his|her|their|this|today's) "
     r"(?:appointment|call|contact|session|visit)|missed appointment|missed contact|no show|"
     r"could not (?:reach|contact|get hold of)|unable to (?:reach|contact|get hold of)|did not make contact|"
     r"not been in contact)\b", re.IGNORECASE)
-_LATE = re.compile(
+_LATE = spaced(
     r"\b(?:(?:about |around |roughly |some |nearly |almost )?(?:\d+|a|an|half an|few|five|ten|fifteen|twenty|"
     r"twenty five|thirty|forty|forty five|several)\s+(?:minutes?|mins?|hours?)\s+late|"
     r"(?:(?:he|she|they|\])\s+(?:was|were)|arrived|came in|came|turned up|joined|logged on|rang|called|running)"
     r"(?:\s+(?:a bit|slightly|very|quite))?\s+late"
     r"(?:\s+(?:joining|arriving|logging on|by \w+(?: \w+)?))?|late (?:for|to) (?:the|his|her|their|this|today's)\s+"
     r"(?:appointment|session|call|contact))\b", re.IGNORECASE)
-_ATTENDED = re.compile(
+_ATTENDED = spaced(
     r"\b(?:attended(?=\s*(?:[.,;]|$|and\b|on\b|today\b|as\b|promptly\b|well\b|the appointment\b|(?:his|her|their) "
     r"appointment\b))|(?:was|were|arrived|came in|joined|logged on|is) on time|on time\b|arrived\b|came in\b|"
     r"answered\b|picked up\b|let me in\b|(?:was|were) (?:in|at home|home|in the flat|in the house)(?=\s*(?:[.,;]|$|"
     r"and\b|with\b|when\b))|turned up\b|kept (?:the|his|her|their) appointment|presented (?:well|as)\b|joined\b|"
     r"logged on\b)", re.IGNORECASE)
-_SPOKE = re.compile(r"\b(?:told me|said|says|disclosed|reported|explained|informed me|asked me|asked|admitted|"
+_SPOKE = spaced(r"\b(?:told me|said|says|disclosed|reported|explained|informed me|asked me|asked|admitted|"
                     r"agreed|accepted|showed me|gave me)\b", re.IGNORECASE)
+
+
+# Where the booked time and the arrival time are said ("he was due at two, got here at twenty to three").
+_DUE = spaced(r"\b(?:(?:was|were|is) (?:due|booked|expected|meant to be here|supposed to be here|"
+              r"supposed to come|meant to come)(?: in| here| to come in)?|due in|booked in|appointment (?:was |is )?"
+              r"(?:booked )?(?:for|at)|booked for|supposed to be in)(?= (?:at|for|by|half|\d))")
+_ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rolled in|walked in|came through the "
+                  r"door|logged on|joined(?: the call)?|answered|made it(?: in)?)(?= (?:at|about|around|just after|"
+                  r"half|\d))")
+
+
+def _time_after(p: Parsed, m: re.Match, stop: int):
+    text = p.clean[m.end():stop]
+    text = re.sub(r"^(\s+)(?:about|around|just after)\b", lambda g: g.group(1) + " " * (len(g.group()) - len(
+        g.group(1)) - 2) + "at", text)
+    return time_said(text, offset=m.end())
+
+
+def booked_time(p: Parsed, r: Regions) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The time this contact was booked for, when said ("he was due at two"), and its span."""
+    _, stop = _narrative(p, r)
+    for m in _DUE.finditer(p.clean[:stop]):
+        found = _time_after(p, m, stop)
+        if found:
+            return found[0], (m.start(), found[1][1])
+    return None
+
+
+def _lateness_from_times(p: Parsed, r: Regions) -> Field | None:
+    """Attendance said only as times: booked for one time, arrived at a later one."""
+    due = booked_time(p, r)
+    if due is None:
+        return None
+    _, stop = _narrative(p, r)
+    for m in _ARRIVED.finditer(p.clean[:stop]):
+        got = _time_after(p, m, stop)
+        if got is None:
+            continue
+        (dh, dm), (ah, am) = due[0], got[0]
+        late_by = (ah * 60 + am) - (dh * 60 + dm)
+        if late_by < -6 * 60:          # "due at ten, arrived at quarter past" read in office hours
+            late_by += 12 * 60
+        s, e = min(due[1][0], m.start()), max(due[1][1], got[1][1])
+        value = "late" if late_by > LATE_AFTER_MIN else "attended"
+        return Field("attendance", value, [Evidence(s, e, p.text[s:e])],
+                     f"booked for {dh:02d}:{dm:02d}, arrived at {ah:02d}:{am:02d}")
+    return None
 
 
 def _narrative(p: Parsed, r: Regions) -> tuple[int, int]:
@@ -51,12 +100,13 @@ def contact_date_field(p: Parsed, r: Regions, dictated: dt.date, type_field: Fie
     # The date of the contact is said, if at all, in the opening sentence.
     sents = [s for s in p.doc.sents][:1]
     end = min(sents[-1].end_char if sents else 0, r.narrative_end())
-    found = parse_contact_date(p.text[:end], dictated)
+    found = parse_contact_date(p.clean[:end], dictated)
     if found:
         d, (s, e) = found
-        return Field("contact_date", d.isoformat(), [Evidence(s, e, p.text[s:e])])
+        return Field("contact_date", d.isoformat(), [Evidence(s, e, p.text[s:e])], weekday=weekday_of(d.isoformat()))
     return Field("contact_date", dictated.isoformat(), list(type_field.evidence),
-                 "no other date was said for the contact, so it is the dictation date (--date)")
+                 "no other date was said for the contact, so it is the dictation date (--date)",
+                 weekday=weekday_of(dictated.isoformat()))
 
 
 def contact_type_field(p: Parsed, r: Regions) -> Field:
@@ -76,12 +126,17 @@ def contact_type_field(p: Parsed, r: Regions) -> Field:
 
 def attendance_field(p: Parsed, r: Regions) -> Field:
     _, stop = _narrative(p, r)
-    text = p.text[:stop]
-    for value, rx in (("failed_to_attend", _FAILED), ("late", _LATE), ("attended", _ATTENDED)):
+    text = p.clean[:stop]
+    for value, rx in (("failed_to_attend", _FAILED), ("late", _LATE), ("times", None), ("attended", _ATTENDED)):
+        if rx is None:
+            timed = _lateness_from_times(p, r)
+            if timed is not None:
+                return timed
+            continue
         for m in rx.finditer(text):
             if r.in_appointment(m.start()):
                 continue
-            return Field("attendance", value, [Evidence(m.start(), m.end(), m.group())])
+            return Field("attendance", value, [Evidence(m.start(), m.end(), p.text[m.start():m.end()])])
     # No explicit cue, but the person spoke to the officer in this contact ("Ben said he is doing well").
     for m in _SPOKE.finditer(text):
         tok = p.doc.char_span(m.start(), m.end(), alignment_mode="expand")

@@ -149,7 +149,7 @@ CONTACT_TYPES: dict[str | None, list[str]] = {
 }
 
 NEGATIONS = {"no", "not", "n't", "never", "denied", "denies", "deny", "denying", "without", "nor", "none",
-             "unlikely", "whether", "if", "negative", "ruled"}
+             "unlikely", "whether", "if", "negative", "ruled", "nothing"}
 # Words after a cue in the same or the next clause that negate it ("..., and he said no").
 POST_NEGATIONS = {"negative", "denied", "denies"}
 HEDGES = {"possible", "possibly", "may", "might", "could", "suspect", "suspected", "appears", "seems", "query",

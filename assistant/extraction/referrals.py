@@ -48,6 +48,28 @@ def _matchers():
     return _agencies, _cues
 
 
+# Referrals said as plans: "I'll get the housing team to ring him", "I'm going to ask the council to ...",
+# "get Shelter involved". These verbs are too common to govern a whole subtree ("get a job at the
+# Jobcentre" is no referral), so they count only with the agency as their object, right after them.
+_PLAN_VERBS = {"get", "ask", "involve", "chase", "loop", "bring", "invite", "ping", "nudge", "text", "message",
+               "write", "update", "flag", "escalate", "pass", "send", "approach", "request"}
+_PLAN_AFTER = {"to", "involved", "in", "on", "about", "for", "round", "over", "out", "back", "and", ",", ".", "if",
+               "whether", "that"}
+
+
+def _plan_cue(doc, s_tok: int, e_tok: int) -> int | None:
+    """A plan verb with this agency as its object: "get [the housing team] to", "ask [the council] about"."""
+    j = s_tok - 1
+    while j >= 0 and s_tok - j <= 3 and doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"}:
+        j -= 1
+    if j < 0 or doc[j].lemma_.lower() not in _PLAN_VERBS or doc[j].pos_ not in ("VERB", "AUX"):
+        return None
+    after = doc[e_tok].lower_ if e_tok < len(doc) else "."
+    if after not in _PLAN_AFTER and doc[j].lemma_.lower() in ("get", "bring", "pass", "send"):
+        return None
+    return j
+
+
 def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
     """The cue that governs the mention: an ancestor of it in the parse ("referred back to the drug
     service", "the details of StepChange"), or right before it when Whisper's punctuation broke the parse."""
@@ -113,6 +135,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         if any(doc[i].lower_ in _OWN for i in range(s_tok, e_tok)):
             continue
         cue = _governing_cue(doc, s_tok, e_tok, cue_hits)
+        if cue is None:
+            cue = _plan_cue(doc, s_tok, e_tok)
         if cue is None:
             continue
         s_tok, e_tok = _trim(p, s_tok, e_tok)

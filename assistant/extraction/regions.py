@@ -14,7 +14,11 @@ APPOINTMENT_CUE = re.compile(
     r"\b(?:next|following)\s+(?:appointment|session|contact|meeting|supervision|home\s+visit|office\s+appointment|"
     r"telephone\s+(?:call|appointment|contact)|phone\s+call|video\s+(?:call|appointment)|report(?:ing)?|visit)\b|"
     r"\b(?:see|meet|visit|call|ring)\s+(?:him|her|them|[A-Z][a-z]+)\s+again\b|"
-    r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b",
+    r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b|"
+    # Said as people say it: "same time in a fortnight", "see him again a week on Friday", "back in on Tuesday".
+    r"\bsame\s+time\s+(?:next\s+week|in\s+(?:a|one|two|three|four)\s+(?:fortnight|weeks?)|a\s+week\s+on|next)\b|"
+    r"\b(?:see|seeing)\s+(?:him|her|them)\s+(?:again\s+)?(?:on|next|in|at)\b|"
+    r"\b(?:he's|she's|they're|he\s+is|she\s+is|they\s+are)\s+(?:back|booked)\s+in\s+(?:on|for|next)\b",
     re.IGNORECASE)
 # Said without the word "appointment": "he must report to the office again tomorrow at nine".
 FALLBACK_CUE = re.compile(r"\b(?:report|come|come back|return|attend)\s+(?:in\s+)?(?:to|at)\s+(?:the\s+)?office\b",
@@ -72,7 +76,7 @@ _BOOKING = re.compile(r"\s*(?:(?:is|will be|was booked|has been booked|booked|on
 
 
 def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
-    text = p.text
+    text = p.clean
     span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
     sent = span.sent
     end = sent.end_char
@@ -87,7 +91,7 @@ def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
 
 
 def find_regions(p: Parsed) -> Regions:
-    text = p.text
+    text = p.clean
     appointment = appointment_cue = None
     # "Bring it to his next appointment" also names the appointment; the one being booked is said as
     # "Next appointment is ..." (a sentence of its own, or a cue followed by is/on/for) with a date.

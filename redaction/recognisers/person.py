@@ -69,6 +69,24 @@ def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
+# Before a common word, these make it the word and not a name: "the bill", "a new dawn shift".
+_WORD_BEFORE = _DETERMINERS | {"this", "that", "new", "next", "last", "early", "late", "night", "day", "any", "no",
+                               "every", "each", "some"}
+
+
+def _used_as_word(toks: list[Token], k: int) -> bool:
+    """A later mention of a name that is here an ordinary word: "she will phone" beside a person Will,
+    "the bill was paid" beside Bill, "a new dawn shift" beside Dawn. Whisper capitalises names, so a
+    lowercase common word is the word; so is one after a determiner ("the Bill" is not Bill)."""
+    t = toks[k]
+    word = strip_possessive(t.raw)
+    if not is_common_word(word):
+        return False
+    if word[:1].islower():
+        return True
+    return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
+
+
 def _name_token(t: Token) -> bool:
     w = strip_possessive(t.raw)
     return t.kind == "word" and len(w) >= 2 and w[:1].isupper() and w.lower() not in _NOT_NAMES
@@ -191,7 +209,7 @@ class PersonRecogniser(Recogniser):
         out, k, n = [], 0, len(toks)
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
-            if w not in owners or toks[k].kind not in ("word", "caps", "letter"):
+            if w not in owners or toks[k].kind not in ("word", "caps", "letter") or _used_as_word(toks, k):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
