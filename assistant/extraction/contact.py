@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.extraction.dates import parse_contact_date, time_said, weekday_of
+from assistant.extraction.dates import first_time, parse_contact_date, time_said, weekday_of
 from assistant.extraction.lexicons import CONTACT_TYPES
 from assistant.extraction.nlp import LexiconMatcher, Parsed, spaced
 from assistant.extraction.regions import Regions
@@ -48,17 +48,18 @@ _SPOKE = spaced(r"\b(?:told me|said|says|disclosed|reported|explained|informed m
 # Where the booked time and the arrival time are said ("he was due at two, got here at twenty to three").
 _DUE = spaced(r"\b(?:(?:was|were|is) (?:due|booked|expected|meant to be here|supposed to be here|"
               r"supposed to come|meant to come)(?: in| here| to come in)?|due in|booked in|appointment (?:was |is )?"
-              r"(?:booked )?(?:for|at)|booked for|supposed to be in)(?= (?:at|for|by|half|\d))")
+              r"(?:booked )?(?:for|at)|booked for|supposed to be in)\b")
 _ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rolled in|walked in|came through the "
                   r"door|logged on|joined(?: the call)?|answered|made it(?: in)?)(?= (?:at|about|around|just after|"
                   r"half|\d))")
 
 
 def _time_after(p: Parsed, m: re.Match, stop: int):
+    """The time said just after a cue ("booked for eleven", "got here at twenty to three", "arrived
+    about ten past"), read as if "at" stood before it."""
     text = p.clean[m.end():stop]
-    text = re.sub(r"^(\s+)(?:about|around|just after)\b", lambda g: g.group(1) + " " * (len(g.group()) - len(
-        g.group(1)) - 2) + "at", text)
-    return time_said(text, offset=m.end())
+    text = re.sub(r"^\s*(?:at|for|about|around|just after|by)\b", lambda g: " " * len(g.group()), text)
+    return time_said("at " + text, offset=m.end() - 3)
 
 
 def booked_time(p: Parsed, r: Regions) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -68,7 +69,14 @@ def booked_time(p: Parsed, r: Regions) -> tuple[tuple[int, int], tuple[int, int]
         found = _time_after(p, m, stop)
         if found:
             return found[0], (m.start(), found[1][1])
-    return None
+    # Otherwise the clock time said in the opening ("Office, four o'clock, he came in on time", "we
+    # started at quarter past three"), outside the next appointment.
+    sents = list(p.doc.sents)[:2]
+    end = min(sents[-1].end_char if sents else 0, stop)
+    if r.appointment is not None:
+        end = min(end, r.appointment[0])
+    found = first_time(p.clean[:end])
+    return found
 
 
 def _lateness_from_times(p: Parsed, r: Regions) -> Field | None:

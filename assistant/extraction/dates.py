@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Appointment", "weekday_of", "time_said", "parse_appointment", "parse_contact_date", "WEEKDAYS", "MONTHS"]
+__all__ = ["Appointment", "weekday_of", "time_said", "first_time", "parse_appointment", "parse_contact_date", "WEEKDAYS", "MONTHS"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -73,7 +73,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
             continue
         elif lw in _TENS:
             out.append(_Tok("NUM", _TENS[lw], s, e, lw))
-        elif lw in _ORDS:
+        elif lw in _ORDS and not (lw == "first" and nxt == "thing"):     # "first thing" is the morning
             out.append(_Tok("ORD", _ORDS[lw], s, e))
         elif lw in _UNITS and lw != "oh":
             out.append(_Tok("NUM", _UNITS[lw], s, e, lw))
@@ -147,7 +147,7 @@ def _find_time(toks: list[_Tok], used: set[int]) -> tuple[tuple[int, int] | None
             elif _is(nxt, "oh") and at(i + 2) and at(i + 2).kind == "NUM" and at(i + 2).value < 10:
                 minute, idx = at(i + 2).value, [i, i + 1, i + 2]
             after = at(idx[-1] + 1)
-            said_as_time = _is(at(i - 1), "at", "from", "by") or len(idx) > 1 or (after is not None and (
+            said_as_time = _is(at(i - 1), "at", "from", "by", "say", "till", "until") or len(idx) > 1 or (after is not None and (
                 after.kind == "AMPM" or _is(after, "o'clock", "oclock", "in")))
             if said_as_time and not _is(after, "minutes", "mins", "hours", "weeks", "days"):
                 return _meridiem(toks, idx[-1] + 1, t.value, minute, idx)
@@ -216,7 +216,7 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             prev = toks[i - 1]
             count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
             if count is not None and (i < 2 or _is(toks[i - 2], "in") or _is(toks[i + 1] if i + 1 < len(toks) else None,
-                                                                               "time", "on", "from")):
+                                                                               "time", "on", "from", "today")):
                 said_in = i >= 2 and _is(toks[i - 2], "in")
                 if not said_in and _is(toks[i + 1] if i + 1 < len(toks) else None, "on"):
                     return 0, [i - 1, i], True          # "a week on Friday"
@@ -286,6 +286,13 @@ def _bare_hour(toks: list[_Tok], used: set[int]):
     date words, with no other time said, is the hour."""
     if not used:
         return None, []
+    # "ten tomorrow", "ten on Friday": the hour said just before the date words.
+    j = min(used) - 1 - (1 if min(used) >= 2 and _is(toks[min(used) - 1], "on") else 0)
+    if 0 <= j and toks[j].kind == "NUM" and 1 <= toks[j].value <= 12 and (len(toks[j].word) <= 2 or toks[j].word.isalpha()) and \
+            not _is(toks[j - 1] if j else None, "in", "next", "every", "a", "the"):
+        time, idx, _ = _meridiem(toks, j + 1, toks[j].value, 0, [j])
+        if time is not None:
+            return time, idx
     i = max(used) + 1
     if i < len(toks) and toks[i].kind == "NUM" and 1 <= toks[i].value <= 12 and len(toks[i].word) <= 2:
         after = toks[i + 1] if i + 1 < len(toks) else None
@@ -366,3 +373,10 @@ def time_said(text: str, offset: int = 0, words: int = 6) -> tuple[tuple[int, in
     if time is None:
         return None
     return time, _span(toks, idx)
+
+
+def first_time(text: str, offset: int = 0) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first clock time said anywhere in ``text``, with its span, or None."""
+    toks = _tokens(text, offset)
+    time, idx, _ = _find_time(toks, set())
+    return (time, _span(toks, idx)) if time is not None else None

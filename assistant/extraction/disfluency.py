@@ -44,7 +44,7 @@ _GLUE = {"the", "of", "past", "to", "in", "morning", "afternoon", "evening", "ne
 _PUNCT = set(".,;:!?-—–")
 # Words that begin a value without being part of it: "on Thursday, sorry, on Friday" drops "on" with the
 # first value only when the repair repeats it.
-_LEADS = {"at", "on", "for", "by", "the", "to", "it's", "its", "it", "was", "is", "make", "that", "next", "this"}
+_LEADS = {"at", "on", "for", "by", "the", "to", "it's", "its", "it", "was", "is", "make", "that", "next", "this", "say"}
 
 
 @dataclass
@@ -135,11 +135,12 @@ def _value_back(ws: list[_W], end: int, kind: str) -> int | None:
     return start
 
 
-def _corrections(ws: list[_W]) -> list[Removal]:
+def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
     out = []
     i = 0
     while i < len(ws):
-        prev_punct = i > 0 and ws[i - 1].punct
+        # A pause: punctuation, or a filler already taken out ("Monday, er, no, Tuesday").
+        prev_punct = i > 0 and (ws[i - 1].punct or any(c in gone for c in range(ws[i - 1].end, ws[i].start)))
         found = _marker_at(ws, i) if prev_punct or ws[i].lower in ("sorry", "correction") else None
         if not found or i == 0:
             i += 1
@@ -235,7 +236,7 @@ def clean(text: str, read: str | None = None) -> Cleaned:
     # Corrections and repeats are read with the fillers already gone ("Thursday, um, sorry, Friday").
     gone = {i for r in removed for i in range(r.start, r.end)}
     ws2 = [w for w in ws if w.start not in gone]
-    removed += _corrections(ws2) + _repeats(ws2)
+    removed += _corrections(ws2, gone) + _repeats(ws2)
     chars = list(text)
     for r in removed:
         _blank(chars, r.start, r.end)
