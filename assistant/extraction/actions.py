@@ -60,6 +60,8 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
     for v in doc[lo:hi]:
         if (v.tag_ != "VB" or v.pos_ not in ("VERB", "AUX")) and not _tagged_as_noun_after_to(doc, v, lo):
             continue
+        if v.lower_ == "be" and v.i + 1 < len(doc) and doc[v.i + 1].tag_ == "VBN":
+            continue          # "time to be confirmed", "he's to be recalled": a state, not a task
         sent = v.sent.start
         j = _back(doc, v.i, lo)
         if j < lo:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from assistant.extraction.dates import first_time, parse_contact_date, time_said, weekday_of
-from assistant.extraction.lexicons import CONTACT_TYPES
+from assistant.extraction.lexicons import CONTACT_HINTS, CONTACT_TYPES
 from assistant.extraction.nlp import LexiconMatcher, Parsed, spaced
 from assistant.extraction.regions import Regions
 from assistant.extraction.schema import Evidence, Field
@@ -20,6 +20,7 @@ __all__ = ["contact_date_field", "contact_type_field", "attendance_field", "book
 LATE_AFTER_MIN = 5   # arriving more than this many minutes after the booked time is late
 
 _contact_matcher: LexiconMatcher | None = None
+_hint_matcher: LexiconMatcher | None = None
 
 _FAILED = spaced(
     r"\b(?:failed to (?:attend|answer|report|log on|join)|did not (?:attend|answer|pick up|turn up|show|log on|join|"
@@ -42,33 +43,61 @@ _ATTENDED = spaced(
     r"and\b|with\b|when\b))|turned up\b|kept (?:the|his|her|their) appointment|presented (?:well|as)\b|joined\b|"
     r"logged on\b)", re.IGNORECASE)
 _SPOKE = spaced(r"\b(?:told me|said|says|disclosed|reported|explained|informed me|asked me|asked|admitted|"
-                    r"agreed|accepted|showed me|gave me)\b", re.IGNORECASE)
+                    r"agreed|accepted|showed me|gave me|rang me|called me|is doing|'s doing|seemed|engaged|"
+                    r"talked|brought|read me)\b", re.IGNORECASE)
+# The officer's own verdict, said in passing: "so that's late", "I've put him as late", "so, on time,
+# attended", "I'm recording it as failed to attend". It outranks every other cue.
+_VERDICT = spaced(
+    r"\b(?:so|that's|which is|put (?:him|her|them)(?: down)? as|recording (?:it|this|him|her) as|recorded (?:it )?as|"
+    r"marked (?:it |him |her )?as|counts as|so it's|it's a)\s*,?\s*(?:a )?(?:(late)|(on time|attended|fine)|"
+    r"(failed to attend|fta|no show|no-show|dna|did not attend))\b|"
+    r"\b(?:he|she|they|\]) (?:was|were) (?:here )?(on time|early)\b")
+# "... didn't turn up" counts only when the person is its subject ("the bus didn't turn up" does not).
+_NOT_A_PERSON_BEFORE = re.compile(r"\b(?:bus|train|taxi|lift|link|letter|call|it|phone|car|interpreter)\W*"
+                                  r"(?:just\s+)?$", re.IGNORECASE)
 
 
 # Where the booked time and the arrival time are said ("he was due at two, got here at twenty to three").
 _DUE = spaced(r"\b(?:(?:was|were|is) (?:due|booked|expected|meant to be here|supposed to be here|"
               r"supposed to come|meant to come)(?: in| here| to come in)?|due in|booked in|appointment (?:was |is )?"
               r"(?:booked )?(?:for|at)|booked for|supposed to be in)\b")
-_ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rolled in|walked in|came through the "
-                  r"door|logged on|joined(?: the call)?|answered|made it(?: in)?)(?= (?:at|about|around|just after|"
-                  r"half|\d))")
+_ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rolled in|wandered in|walked in|came "
+                  r"through the door|logged on|joined(?: the call)?|answered|made it(?: in)?|(?:was|were) here|"
+                  r"(?:didn't|did not) (?:join|arrive|turn up|get here|log on|come in))(?= (?:at|about|around|"
+                  r"just after|till|until|by|half|quarter|\d|\w+ past|\w+ to))")
+_DUE_SAID = spaced(r"\b(?:we'd said|we said|arranged for|got there for|I got there at|arrived for)\b")
 
 
-def _time_after(p: Parsed, m: re.Match, stop: int):
+def _time_after(p: Parsed, m: re.Match, stop: int, hour: int | None = None):
     """The time said just after a cue ("booked for eleven", "got here at twenty to three", "arrived
-    about ten past"), read as if "at" stood before it."""
+    about ten past"), read as if "at" stood before it. ``hour``: the booked hour, for minutes said
+    alone ("she joined at twenty-five past" a two o'clock appointment)."""
     text = p.clean[m.end():stop]
-    text = re.sub(r"^\s*(?:at|for|about|around|just after|by)\b", lambda g: " " * len(g.group()), text)
-    return time_said("at " + text, offset=m.end() - 3)
+    text = re.sub(r"^\s*(?:at|for|about|around|just after|by|till|until)\b", lambda g: " " * len(g.group()), text)
+    to = re.match(r"\s*(five|ten|quarter|twenty)\s+to\b(?=\s*(?:[.,;]|$|and\b|so\b|which\b))", text, re.IGNORECASE)
+    if to and hour is not None:      # "here by five to" a ten o'clock appointment: 09:55
+        minutes = {"five": 5, "ten": 10, "quarter": 15, "twenty": 20}[to.group(1).lower()]
+        return (hour - 1, 60 - minutes), (m.end() + to.start(1), m.end() + to.end())
+    found = time_said("at " + text, offset=m.end() - 3)
+    if found is None and hour is not None:
+        past = re.match(r"\s*(five|ten|quarter|twenty|twenty[- ]five|half|\d{1,2})\s+past\b", text, re.IGNORECASE)
+        if past:
+            words = {"five": 5, "ten": 10, "quarter": 15, "twenty": 20, "half": 30}
+            w = past.group(1).lower().replace("-", " ")
+            minutes = words.get(w, 25 if w == "twenty five" else int(w) if w.isdigit() else None)
+            if minutes is not None:
+                return (hour, minutes), (m.end() + past.start(1), m.end() + past.end())
+    return found
 
 
 def booked_time(p: Parsed, r: Regions) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The time this contact was booked for, when said ("he was due at two"), and its span."""
     _, stop = _narrative(p, r)
-    for m in _DUE.finditer(p.clean[:stop]):
-        found = _time_after(p, m, stop)
-        if found:
-            return found[0], (m.start(), found[1][1])
+    for rx in (_DUE, _DUE_SAID):
+        for m in rx.finditer(p.clean[:stop]):
+            found = _time_after(p, m, stop)
+            if found:
+                return found[0], (m.start(), found[1][1])
     # Otherwise the clock time said in the opening ("Office, four o'clock, he came in on time", "we
     # started at quarter past three"), outside the next appointment.
     sents = list(p.doc.sents)[:2]
@@ -86,7 +115,9 @@ def _lateness_from_times(p: Parsed, r: Regions) -> Field | None:
         return None
     _, stop = _narrative(p, r)
     for m in _ARRIVED.finditer(p.clean[:stop]):
-        got = _time_after(p, m, stop)
+        if m.start() < due[1][0]:
+            continue
+        got = _time_after(p, m, stop, hour=due[0][0])
         if got is None:
             continue
         (dh, dm), (ah, am) = due[0], got[0]
@@ -129,20 +160,36 @@ def contact_type_field(p: Parsed, r: Regions) -> Field:
         if r.in_appointment(s):
             continue
         return Field("contact_type", hit.label, [Evidence(s, e, p.text[s:e])])
+    # Said without naming it: "popped round to his flat", "he came in to see me", "rang her".
+    global _hint_matcher
+    if _hint_matcher is None:
+        _hint_matcher = LexiconMatcher(CONTACT_HINTS)
+    for hit in _hint_matcher(p.doc):
+        s, e = p.chars(hit.start, hit.end)
+        if s >= stop:
+            break
+        if not r.in_appointment(s):
+            return Field("contact_type", hit.label, [Evidence(s, e, p.text[s:e])],
+                         f"not named; '{p.text[s:e]}' says how the contact took place")
     return Field("contact_type", None, [], "the dictation does not say how the contact took place")
 
 
 def attendance_field(p: Parsed, r: Regions) -> Field:
     _, stop = _narrative(p, r)
     text = p.clean[:stop]
-    for value, rx in (("failed_to_attend", _FAILED), ("late", _LATE), ("times", None), ("attended", _ATTENDED)):
-        if rx is None:
-            timed = _lateness_from_times(p, r)
-            if timed is not None:
-                return timed
-            continue
+    for m in _VERDICT.finditer(text):
+        if not r.in_appointment(m.start()):
+            value = "late" if m.group(1) else "attended" if (m.group(2) or m.group(4)) else "failed_to_attend"
+            return Field("attendance", value, [Evidence(m.start(), m.end(), p.text[m.start():m.end()])],
+                         "the officer's own verdict")
+    timed = _lateness_from_times(p, r)
+    if timed is not None:
+        return timed
+    for value, rx in (("failed_to_attend", _FAILED), ("late", _LATE), ("attended", _ATTENDED)):
         for m in rx.finditer(text):
             if r.in_appointment(m.start()):
+                continue
+            if value == "failed_to_attend" and _NOT_A_PERSON_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
                 continue
             return Field("attendance", value, [Evidence(m.start(), m.end(), p.text[m.start():m.end()])])
     # No explicit cue, but the person spoke to the officer in this contact ("Ben said he is doing well").

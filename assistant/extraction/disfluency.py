@@ -27,9 +27,11 @@ FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", 
 _COMMA_FILLERS = ("you know", "i mean", "like", "basically", "literally", "sort of", "kind of", "yeah", "anyway")
 # Correction markers, longest first. "well" and "no" also occur as ordinary words, so they count only
 # when the values on both sides are of the same kind (never for a clause restart).
-_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "or rather", "i mean", "sorry", "actually",
+_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or rather", "i mean",
+            "sorry", "actually",
             "rather", "no", "well", "correction", "make that", "i should say", "scratch that")
 _WEAK_MARKERS = {"no", "well", "actually", "rather"}
+_PRONOUNS = {"it", "he", "she", "they", "we", "i", "that", "this", "it's", "he's", "she's", "they're"}
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d{1,2}[:.]\d{2}|\d+(?:st|nd|rd|th)?|[.,;:!?\-—–]")
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "today"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -162,9 +164,12 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
                 start -= 1
         elif marker not in _WEAK_MARKERS:
             # A restart: "he was, sorry, he is": back to the same first word within the clause.
+            # The repair's first word, or its second after a pronoun ("..., actually no, it was a video call"
+            # restarts at "was a phone call").
+            heads = {ws[j].lower} | ({ws[j + 1].lower} if j + 1 < len(ws) and ws[j].lower in _PRONOUNS else set())
             k = i - 1
-            while k >= 0 and i - k <= 8 and not (ws[k].punct and ws[k].text in ".;:!?"):
-                if ws[k].lower == ws[j].lower and not ws[k].punct:
+            while k >= 0 and i - k <= 10 and not (ws[k].punct and ws[k].text in ".;:!?"):
+                if ws[k].lower in heads and not ws[k].punct:
                     start = k
                     break
                 k -= 1

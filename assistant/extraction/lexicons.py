@@ -7,7 +7,7 @@ The lists hold the words officers say and the forms Whisper writes ("job centre"
 """
 from __future__ import annotations
 
-__all__ = ["NEEDS", "RISKS", "AGENCIES", "AGENCY_HEADS", "REFERRAL_CUES", "CONTACT_TYPES", "NEGATIONS",
+__all__ = ["NEEDS", "RISKS", "AGENCIES", "AGENCY_HEADS", "REFERRAL_CUES", "CONTACT_TYPES", "CONTACT_HINTS", "NEGATIONS",
            "POST_NEGATIONS", "HEDGES", "NOT_DISCUSSED", "DRUG_WORDS"]
 
 DRUG_WORDS = ["heroin", "cocaine", "crack", "cannabis", "weed", "spice", "amphetamine", "amphetamines", "ketamine",
@@ -146,6 +146,17 @@ CONTACT_TYPES: dict[str | None, list[str]] = {
               "video link", "logged on"],
     None: ["phone number", "telephone number", "mobile number", "video game", "video games", "next office",
            "office hours"],
+}
+
+# How the contact took place when no contact type is named: read only when CONTACT_TYPES finds nothing.
+CONTACT_HINTS: dict[str | None, list[str]] = {
+    "home_visit": ["popped round", "went round", "called round", "round to his", "round to her", "round to their",
+                   "at his flat", "at her flat", "his front door", "her front door", "knocked", "on the doorstep"],
+    "office": ["came in", "come in", "got here", "wandered in", "walked in", "here at", "here by", "reception",
+               "came in to see me", "first appointment", "induction appointment", "in person", "face to face"],
+    "telephone": ["rang him", "rang her", "rang me", "on speaker", "three way call", "picked up", "answered the phone"],
+    "video": ["the link", "on screen", "camera"],
+    None: ["come in to the office", "didn't pick up", "did not pick up"],
 }
 
 NEGATIONS = {"no", "not", "n't", "never", "denied", "denies", "deny", "denying", "without", "nor", "none",

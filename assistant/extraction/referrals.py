@@ -148,9 +148,10 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         name = p.text[s:e]
         key = normalise_name(name)
         cs, ce = p.chars(cue, cue + 1)
-        evidence.append(Evidence(min(cs, s), e, p.text[min(cs, s):e], supports=name if key not in seen else
-                                 next(v for v in values if normalise_name(v) == key)))
-        if key and key not in seen:
+        known = next((v for v in values if key and (normalise_name(v) in key or key in normalise_name(v))), None)
+        evidence.append(Evidence(min(cs, s), e, p.text[min(cs, s):e], supports=known or name))
+        same = next((k for k in seen if key and (key in k or k in key) and min(len(k), len(key)) >= 4), None)
+        if key and same is None:
             seen.add(key)
             values.append(name)
     return Field("referrals", values, evidence, None if values else "no referral, signposting or contact was said")
