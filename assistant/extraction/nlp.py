@@ -144,7 +144,16 @@ class LexiconMatcher:
             self.labels[nlp.vocab.strings[key]] = label
 
     def __call__(self, doc: Doc | Span) -> list[Hit]:
-        spans = [Span(doc if isinstance(doc, Doc) else doc.doc, s + (0 if isinstance(doc, Doc) else doc.start),
-                      e + (0 if isinstance(doc, Doc) else doc.start), label=m) for m, s, e in self.matcher(doc)]
+        base = doc if isinstance(doc, Doc) else doc.doc
+        offset = 0 if isinstance(doc, Doc) else doc.start
+        toks = list(doc)
+        if any(t.is_space for t in toks):
+            # A blanked disfluency leaves a whitespace token inside a phrase ("domestic, um, abuse"):
+            # match on the words alone and map the hits back to the parse's token indices.
+            keep = [t.i for t in toks if not t.is_space]
+            words = Doc(base.vocab, words=[base[i].text for i in keep])
+            spans = [Span(base, keep[s], keep[e - 1] + 1, label=m) for m, s, e in self.matcher(words)]
+        else:
+            spans = [Span(base, s + offset, e + offset, label=m) for m, s, e in self.matcher(doc)]
         return [Hit(self.labels[sp.label], sp.start, sp.end) for sp in filter_spans(spans)
                 if self.labels[sp.label] is not None]

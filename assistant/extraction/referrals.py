@@ -91,8 +91,12 @@ def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
 
 
 def _trim(p: Parsed, start: int, end: int) -> tuple[int, int]:
-    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct):
+    # Blanked disfluencies are no part of a name: "the, um, housing options team".
+    blank = lambda i: p.doc[i].is_space or p.clean[p.doc[i].idx] == " "  # noqa: E731
+    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct or blank(start)):
         start += 1
+    while end > start and (p.doc[end - 1].is_punct or blank(end - 1)):
+        end -= 1
     return start, end
 
 

@@ -286,7 +286,7 @@ class PersonRecogniser(Recogniser):
             s, e = toks[k].start, toks[end_k].end
             if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"
                 e -= 2
-            if not a.is_protected(s, e):
+            if not a.is_protected(s, e) or (w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
                 out.append(self.entity(a, s, e, score, key))
             k = end_k + 1
         return out
