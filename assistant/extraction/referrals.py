@@ -70,6 +70,37 @@ def _plan_cue(doc, s_tok: int, e_tok: int) -> int | None:
     return j
 
 
+_REFER_OBJECT = {"him", "her", "them", "me", "myself", "himself", "herself", "themselves", "to", "the", "a", "an",
+                 "with", "into", "onto", "up"}
+
+
+def _named_after_referral(p: Parsed, chunks_of=None) -> list[tuple[int, int]]:
+    """Any name right after "referred (him) to" / "signposted (her) to" / "a referral to" is the agency,
+    listed or not ("self refer to Forward Leeds", "signposted him to GamCare", "We Are With You"):
+    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies."""
+    doc, out = p.doc, []
+    for t in doc:
+        if not (t.lemma_.lower() in ("refer", "signpost") or t.lower_ in ("referral", "referred", "signposted")):
+            continue
+        j = t.i + 1
+        while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or doc[j].is_space or p.clean[doc[j].idx] == " "):
+            j += 1
+        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "VERB", "AUX"):
+            continue
+        e = j
+        while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
+                and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
+            e += 1
+        if e == j:
+            chunk = next((c for c in doc.noun_chunks if c.start == j), None)
+            if chunk is None or chunk.root.pos_ == "PRON" or len(chunk) > 5:
+                continue
+            e = chunk.end
+        if not any(doc[i].lower_ in _OWN for i in range(j, e)):
+            out.append((j, e))
+    return out
+
+
 def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
     """The cue that governs the mention: an ancestor of it in the parse ("referred back to the drug
     service", "the details of StepChange"), or right before it when Whisper's punctuation broke the parse."""
@@ -111,6 +142,7 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
+    mentions += _named_after_referral(p, chunks_of=None)
     covered = {i for s, e in mentions for i in range(s, e)}
     chunks = list(doc.noun_chunks)      # computed once: each call walks the whole parse
     chunk_of = {i: c for c in chunks for i in range(c.start, c.end)}
