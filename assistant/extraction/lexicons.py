@@ -20,13 +20,16 @@ NEEDS: dict[str | None, list[str]] = {
         "his own flat", "her own flat", "their own flat", "somewhere to live", "place to live", "can't stay",
         "cannot stay", "can not stay", "housing options", "homeless team", "accommodation service",
         "rough sleeping", "sleeping rough", "no fixed abode", "living arrangements", "bail hostel",
+        "refuge", "box room", "his room", "her room", "plans to move", "move house", "lose the house",
+        "lose his flat", "lose her flat", "the flat's", "disrepair", "damp",
     ],
     "employment_education": [
         "job", "jobs", "employment", "unemployed", "employed", "work coach", "jobcentre", "job centre", "volunteering",
         "volunteer", "paid work", "looking for work", "find work", "back to work", "full time work", "part time work",
         "working full time", "working part time", "interview", "college", "course", "training", "qualification",
         "qualifications", "studying", "apprenticeship", "education", "labouring", "restart scheme", "cscs", "cv",
-        "national careers service", "university",
+        "national careers service", "university", "shifts", "trial shifts", "night shifts", "some work",
+        "warehouse work", "agency work", "payslips", "payslip", "still working", "started working", "work's",
     ],
     "finance": [
         "money", "debt", "debts", "debt advice", "finances", "financial", "universal credit", "sanctioned",
