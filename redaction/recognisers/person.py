@@ -180,6 +180,27 @@ class PersonRecogniser(Recogniser):
                 out.append((k, j, 0.65))                                  # "Abdirizak from the ..."
         return out
 
+    _NOT_LOWER_NAME = frozenset("""said told came went left rang called got has had is was and who but then so
+    too also again now there here that which when while she he they him her them it at from in on with of for to
+    the a an this my his their our your been being would will could should can might must did does do""".split())
+
+    def _lowercase_after_relation(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """Whisper writes many names in lower case ("his support worker joy.", "his sister blessing's
+        been helping"): one word right after a relation cue, then a pause or a possessive, is the name."""
+        toks, out, n = a.tokens, [], len(a.tokens)
+        for _, j, phrase in self._cues.find(toks):
+            if PERSON_CUES[phrase] < 0.8 or j >= n - 1:
+                continue
+            t = toks[j]
+            w = strip_possessive(t.raw)
+            if (t.kind != "word" or not w.islower() or len(w) < 3 or w in self._NOT_LOWER_NAME
+                    or w.endswith(("ed", "ing", "ly")) or w in a.allow.words or w in PERSON_CUES):
+                continue
+            nxt = toks[j + 1].raw if j + 1 < n else "."
+            if t.raw.endswith(("'s", "’s")) or nxt in (",", ".", "?", "!", ";"):
+                out.append((j, j + 1, 0.6))
+        return out
+
     @staticmethod
     def _relation_after(toks, j: int) -> bool:
         """", his wife" / ", the eldest" right after token ``j - 1``."""
@@ -226,7 +247,9 @@ class PersonRecogniser(Recogniser):
         related = {strip_possessive(toks[i].raw).lower() for i, j, sc in cue_cands
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
-        cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a)
+        lower = self._lowercase_after_relation(a)
+        lower_at = {i for i, _, _ in lower}
+        cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a) + lower
                  if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
                      or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
@@ -264,7 +287,8 @@ class PersonRecogniser(Recogniser):
         out, k, n = [], 0, len(toks)
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
-            if w not in owners or toks[k].kind not in ("word", "caps", "letter") or _used_as_word(toks, k):
+            if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
+                    _used_as_word(toks, k) and k not in lower_at):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
