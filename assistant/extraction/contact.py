@@ -100,7 +100,7 @@ def booked_time(p: Parsed, r: Regions) -> tuple[tuple[int, int], tuple[int, int]
                 return found[0], (m.start(), found[1][1])
     # Otherwise the clock time said in the opening ("Office, four o'clock, he came in on time", "we
     # started at quarter past three"), outside the next appointment.
-    sents = list(p.doc.sents)[:2]
+    sents = list(p.doc.sents)[:3]      # Whisper splits the opening into short sentences
     end = min(sents[-1].end_char if sents else 0, stop)
     if r.appointment is not None:
         end = min(end, r.appointment[0])

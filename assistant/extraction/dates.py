@@ -40,6 +40,15 @@ class _Tok:
 
 def _tokens(text: str, offset: int = 0) -> list[_Tok]:
     raw = [(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    # Whisper's homophones of spoken times: "quarter pass to" (past two), "half too" (half two).
+    for k, (w, s, e) in enumerate(raw):
+        prev = raw[k - 1][0].lower() if k else ""
+        if w.lower() == "pass" and prev in ("quarter", "half", "five", "ten", "twenty"):
+            raw[k] = ("past", s, e)
+        elif w.lower() in ("too", "to") and prev in ("past", "pass", "half") and (
+                k + 1 >= len(raw) or not re.fullmatch(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                                                      r"twelve", raw[k + 1][0].lower())):
+            raw[k] = ("two", s, e)
     out: list[_Tok] = []
     i = 0
     while i < len(raw):
@@ -59,7 +68,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
         elif re.fullmatch(r"\d{1,2}[:.]\d{2}", w):
             h, m = map(int, re.split(r"[:.]", w))
             out.append(_Tok("TIME", (h, m), s, e) if h < 24 and m < 60 else _Tok("WORD", lw, s, e, lw))
-        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw):
+        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and not (lw == "1st" and nxt == "thing"):
             out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e))
         elif lw.isdigit():
             out.append(_Tok("NUM", int(lw), s, e, lw))
@@ -73,6 +82,8 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
             continue
         elif lw in _TENS:
             out.append(_Tok("NUM", _TENS[lw], s, e, lw))
+        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and lw == "1st" and nxt == "thing":
+            out.append(_Tok("WORD", "first", s, e, "first"))            # "1st thing" is the morning
         elif lw in _ORDS and not (lw == "first" and nxt == "thing"):     # "first thing" is the morning
             out.append(_Tok("ORD", _ORDS[lw], s, e))
         elif lw in _UNITS and lw != "oh":

@@ -27,7 +27,8 @@ FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", 
 _COMMA_FILLERS = ("you know", "i mean", "like", "basically", "literally", "sort of", "kind of", "yeah", "anyway")
 # Correction markers, longest first. "well" and "no" also occur as ordinary words, so they count only
 # when the values on both sides are of the same kind (never for a clause restart).
-_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or rather", "i mean",
+_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or no", "or rather",
+            "i mean",
             "sorry", "actually",
             "rather", "no", "well", "correction", "make that", "i should say", "scratch that")
 _WEAK_MARKERS = {"no", "well", "actually", "rather"}

@@ -17,7 +17,7 @@ APPOINTMENT_CUE = re.compile(
     r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b|"
     # Said as people say it: "same time in a fortnight", "see him again a week on Friday", "back in on Tuesday".
     r"\bsame\s+time\s+(?:next\s+week|in\s+(?:a|one|two|three|four)\s+(?:fortnight|weeks?)|a\s+week\s+on|next)\b|"
-    r"\bnext\s+(?:one|call|time|video\s+call)\b|"
+    r"\bnext,?\s+(?:one|once|call|time|video\s+call)\b|"
     r"\b(?:is|'s|are|'re)\s+to\s+come\s+(?:in|back)\b|\b(?:coming|come)\s+(?:back\s+)?(?:in|back|into\s+the\s+office)\s+"
     r"(?=(?:on|at|next|tomorrow|monday|tuesday|wednesday|thursday|friday|the)\b)|"
     r"\b(?:appointment\s+letter(?:\s+\w+)?\s+for|(?:with\s+)?a\s+new\s+appointment)\b|"
