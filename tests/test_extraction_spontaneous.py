@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from assistant.extraction import extract
 from assistant.extraction.disfluency import clean
+from tests.test_extraction import redacted as _redacted
 
 TUESDAY = dt.date(2026, 3, 10)
 GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
@@ -152,14 +153,6 @@ def test_next_friday_said_on_a_tuesday_is_unambiguous_and_carries_its_weekday():
 
 
 # -- perturbations of gold dictations (hypothesis) -------------------------------------------------
-def _redacted(item: dict) -> str:
-    text = item["spoken"]
-    for n, p in enumerate([p for p in item["pii"] if p["type"] == "PERSON"], 1):
-        for tok in p["leak_tokens"]:
-            text = re.sub(rf"\b{tok}\b", f"[PERSON_{n}]", text, flags=re.IGNORECASE)
-    return re.sub(r"\[PERSON_(\d+)\] \[PERSON_\1\]", r"[PERSON_\1]", text)
-
-
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
 
@@ -179,34 +172,38 @@ def _comparable(f: dict) -> dict:
             for k, v in f.items()}
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
-def test_fillers_do_not_change_the_fields(i, data):
-    item = GOLD[i]
-    sents = _sentences(_redacted(item))
-    k = data.draw(st.integers(0, len(sents) - 1))
-    filler = data.draw(st.sampled_from(["Um, ", "Er, ", "So, um, ", "Right, er, "]))
-    sents[k] = filler + sents[k][:1].lower() + sents[k][1:] if not sents[k].startswith("[") else filler + sents[k]
-    got = fields(" ".join(sents), dt.date.fromisoformat(item["dictation_date"]))
+def _assert_unchanged(i: int, sents: list[str]) -> None:
+    got = fields(" ".join(sents), dt.date.fromisoformat(GOLD[i]["dictation_date"]))
     assert _comparable(got) == _comparable(_base(i))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PERTURB = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_fillers_do_not_change_the_fields(i, data):
+    sents = _sentences(_redacted(GOLD[i]))
+    k = data.draw(st.integers(0, len(sents) - 1))
+    filler = data.draw(st.sampled_from(["Um, ", "Er, ", "So, um, ", "Right, er, "]))
+    sents[k] = filler + sents[k][:1].lower() + sents[k][1:] if not sents[k].startswith("[") else filler + sents[k]
+    _assert_unchanged(i, sents)
+
+
+@PERTURB
 @given(i=st.integers(0, len(GOLD) - 1), data=st.data())
 def test_a_restart_does_not_change_the_fields(i, data):
     """A sentence's first words said twice ("He said, he said he has ..."), as people restart."""
-    item = GOLD[i]
-    sents = _sentences(_redacted(item))
+    sents = _sentences(_redacted(GOLD[i]))
     k = data.draw(st.integers(1, len(sents) - 1)) if len(sents) > 1 else 0
     words = sents[k].split()
     n = data.draw(st.integers(1, min(2, len(words) - 1))) if len(words) > 2 else 0
     if n and not any(w.lower().strip(",.") in ("next", "actions", "actions:") for w in words[:n]):
         sents[k] = " ".join(words[:n]).rstrip(",") + ", " + sents[k]
-    got = fields(" ".join(sents), dt.date.fromisoformat(item["dictation_date"]))
-    assert _comparable(got) == _comparable(_base(i))
+    _assert_unchanged(i, sents)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@PERTURB
 @given(i=st.integers(0, len(GOLD) - 1), data=st.data())
 def test_reordering_the_account_does_not_change_the_fields(i, data):
     """The sentences between the opening and the actions/appointment, said in another order."""
