@@ -95,6 +95,28 @@ def _extraction_section(runs, voices) -> tuple[dict, dict]:
     return sections, {k: v for k, v in res.items() if k != "items"} | {"items": items}
 
 
+def _spoken_section(items: list[dict]) -> tuple[dict, dict]:
+    """The same redaction and extraction on each item's *spoken* text (no ASR): the difference from
+    the voices' figures is what Whisper's errors cost, the rest is extraction's and redaction's own."""
+    from types import SimpleNamespace
+
+    from assistant.extraction import FIELD_NAMES
+    from eval.extraction_eval import evaluate_extraction
+    from eval.redaction_eval import evaluate_redaction
+
+    runs = [SimpleNamespace(item=i, voice="spoken", transcript=SimpleNamespace(text=i["spoken"])) for i in items]
+    red, ext = evaluate_redaction(runs), evaluate_extraction(runs)
+    fmt = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
+    rows = [[f, fmt(ext["fields"][f])] for f in FIELD_NAMES] + [["mean", fmt(ext["mean"])],
+            ["leak rate", f"{pct(red['leak_rate'])} ({red['items_leaked']}/{red['items_present']})"],
+            ["must-keep retention", pct(red["must_keep"]["retention"])]]
+    section = {"title": "Without ASR: the spoken text given straight to redact and extract",
+               "headers": ["measure", "spoken text"], "rows": rows,
+               "notes": ["Not part of the voices' figures above; it splits the loss between Whisper and the rules."]}
+    return section, {"redaction": {k: v for k, v in red.items() if k not in ("leaks", "lost")} | {
+        "leaks": red["leaks"], "lost": red["lost"]}, "extraction": {k: v for k, v in ext.items() if k != "items"}}
+
+
 def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny.en", beam: int = 5,
                         progress=None, gold_path: str = "", engine=None) -> dict:
     """Synthesise, transcribe and score every gold item with every voice; the report's content.
@@ -104,6 +126,7 @@ def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny
     wer_section, wer = _wer_section(runs, voices)
     red_sections, red = _redaction_section(runs, voices)
     ext_sections, ext = _extraction_section(runs, voices)
+    spoken_section, spoken = _spoken_section(items)
     summary = {"gold": gold_path, "dictations": len(items), "voices": list(voices), "model": model, "beam": beam,
                "wer": {v: d["wer"] for v, d in wer["by_voice"].items()},
                "leak_rate": {k: r["leak_rate"] for k, r in red.items()},
@@ -119,5 +142,5 @@ def evaluate_dictations(items: list[dict], voices: list[str], model: str = "tiny
     engine_info = engine.describe() if engine else {"engine": "local", "workers": 1, "in_process": True}
     return {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine_info, "summary": summary,
             "summary_text": summary_text,
-            "sections": [wer_section, *red_sections, *ext_sections], "transcription": wer,
-            "redaction": red, "extraction": ext}
+            "sections": [wer_section, *red_sections, *ext_sections, spoken_section], "transcription": wer,
+            "redaction": red, "extraction": ext, "spoken_text": spoken}

@@ -21,23 +21,34 @@ from assistant.extraction.schema import Evidence, Field
 
 __all__ = ["actions_field"]
 
-_MODALS = {"will", "'ll", "shall", "must", "should", "wo"}
+_MODALS = {"will", "'ll", "shall", "must", "should", "wo", "'d"}
 _COMMIT = {"needs", "need", "agreed", "agrees", "going", "has", "have", "is", "are", "promised"}
 _SUBJECTS = {"i", "he", "she", "we", "they", "you"}
 _NOT_PEOPLE = {"it", "this", "that", "there", "which", "who", "what", "these", "those"}
 _SKIP = {"also", "then", "now", "not", "n't", "both", "either", "first", "still", "definitely", "probably", "try"}
+# Words between a subject and "going to"/"needs to": "I'm going to", "she's going to", "we are going to".
+_BE = {"'m", "am", "'s", "is", "'re", "are", "was", "were", "has", "have", "'ve", "also", "just", "really"}
+# A subject right after these is inside a condition or report, not a commitment ("to see if they'll
+# hold off", "she said that he'll ...").
+_SUBORDINATE = {"if", "whether", "when", "unless", "until", "till", "before", "that", "because", "once", "whatever"}
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+             "christmas", "easter", "today", "tomorrow"}
 _NONE = re.compile(r"^\W*(?:none|no actions?|nothing|nil|n/a)\b", re.IGNORECASE)
 
 
 def _back(doc, i: int, lo: int) -> int:
     """Index of the token before ``i``, skipping adverbs such as "also"; lo - 1 if none."""
     j = i - 1
-    while j >= lo and (doc[j].lower_ in _SKIP or (doc[j].pos_ == "ADV" and doc[j].lower_ not in ("to",))):
+    while j >= lo and (doc[j].lower_ in _SKIP or doc[j].is_space
+                       or (doc[j].pos_ == "ADV" and doc[j].lower_ not in ("to",))):
         j -= 1
     return j
 
 
 def _person(t: Token) -> bool:
+    if t.lower_ in _CALENDAR or (t.i > 0 and t.doc[t.i - 1].lower_ in _SUBORDINATE):
+        return False
     return t.lower_ in _SUBJECTS or (t.pos_ == "PROPN" and t.lower_ not in _NOT_PEOPLE) or \
         (t.tag_ in ("NNP", "NN") and t.text[:1].isupper() and t.i > 0 and not t.is_sent_start)
 
@@ -49,6 +60,8 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
     for v in doc[lo:hi]:
         if (v.tag_ != "VB" or v.pos_ not in ("VERB", "AUX")) and not _tagged_as_noun_after_to(doc, v, lo):
             continue
+        if v.lower_ == "be" and v.i + 1 < len(doc) and doc[v.i + 1].tag_ == "VBN":
+            continue          # "time to be confirmed", "he's to be recalled": a state, not a task
         sent = v.sent.start
         j = _back(doc, v.i, lo)
         if j < lo:
@@ -97,7 +110,7 @@ def _tagged_as_noun_after_to(doc, v: Token, lo: int) -> bool:
 
 def _subject_before(doc, k: int, lo: int) -> int | None:
     j = k - 1
-    while j >= lo and doc[j].lower_ in _SKIP | {"has", "is", "also"}:
+    while j >= lo and (doc[j].lower_ in _SKIP | _BE or doc[j].is_space):
         j -= 1
     return j if j >= lo and _person(doc[j]) else None
 
@@ -107,16 +120,26 @@ def actions_field(p: Parsed, r: Regions) -> Field:
     marked = r.actions is not None
     if marked:
         lo_c, hi_c = r.actions
-        if _NONE.match(p.text[lo_c:hi_c]):
+        if _NONE.match(p.clean[lo_c:hi_c]):
             return Field("actions", [], [], "the officer said there were no actions")
+        ranges = [(lo_c, hi_c)]
+    elif r.appointment and not r.fallback:
+        # Spontaneous dictation says actions anywhere, also after the next appointment ("... at three.
+        # He's going to bring the contract in"); only the appointment's own sentence is left out.
+        ranges = [(0, r.appointment[0]), (r.appointment[1], len(p.text))]
     else:
-        lo_c, hi_c = 0, r.appointment[0] if r.appointment and not r.fallback else len(p.text)
-    span = doc.char_span(lo_c, hi_c, alignment_mode="contract") if hi_c > lo_c else None
-    if span is None or len(span) == 0:
-        return Field("actions", [], [], "no action was said")
-    lo, hi = span.start, span.end
-    starts = [s for s in _starts(doc, lo, hi, marked) if s is not None]
+        ranges = [(0, len(p.text))]
     values, evidence = [], []
+    for lo_c, hi_c in ranges:
+        span = doc.char_span(lo_c, hi_c, alignment_mode="contract") if hi_c > lo_c else None
+        if span is not None and len(span):
+            _collect(p, span.start, span.end, marked, values, evidence)
+    return Field("actions", values, evidence, None if values else "no action was said")
+
+
+def _collect(p: Parsed, lo: int, hi: int, marked: bool, values: list, evidence: list) -> None:
+    doc = p.doc
+    starts = [s for s in _starts(doc, lo, hi, marked) if s is not None]
     for n, s_tok in enumerate(starts):
         end = min(doc[s_tok].sent.end, hi, starts[n + 1] if n + 1 < len(starts) else hi)
         # A relative clause describes someone else's doing: "..., who will call her today".
@@ -130,4 +153,3 @@ def actions_field(p: Parsed, r: Regions) -> Field:
         text = p.text[s:e]
         values.append(text)
         evidence.append(Evidence(s, e, text, supports=text))
-    return Field("actions", values, evidence, None if values else "no action was said")

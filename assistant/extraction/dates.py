@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Appointment", "parse_appointment", "parse_contact_date", "WEEKDAYS", "MONTHS"]
+__all__ = ["Appointment", "weekday_of", "time_said", "first_time", "parse_appointment", "parse_contact_date", "WEEKDAYS", "MONTHS"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -40,6 +40,15 @@ class _Tok:
 
 def _tokens(text: str, offset: int = 0) -> list[_Tok]:
     raw = [(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    # Whisper's homophones of spoken times: "quarter pass to" (past two), "half too" (half two).
+    for k, (w, s, e) in enumerate(raw):
+        prev = raw[k - 1][0].lower() if k else ""
+        if w.lower() == "pass" and prev in ("quarter", "half", "five", "ten", "twenty"):
+            raw[k] = ("past", s, e)
+        elif w.lower() in ("too", "to") and prev in ("past", "pass", "half") and (
+                k + 1 >= len(raw) or not re.fullmatch(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                                                      r"twelve", raw[k + 1][0].lower())):
+            raw[k] = ("two", s, e)
     out: list[_Tok] = []
     i = 0
     while i < len(raw):
@@ -59,7 +68,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
         elif re.fullmatch(r"\d{1,2}[:.]\d{2}", w):
             h, m = map(int, re.split(r"[:.]", w))
             out.append(_Tok("TIME", (h, m), s, e) if h < 24 and m < 60 else _Tok("WORD", lw, s, e, lw))
-        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw):
+        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and not (lw == "1st" and nxt == "thing"):
             out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e))
         elif lw.isdigit():
             out.append(_Tok("NUM", int(lw), s, e, lw))
@@ -73,7 +82,9 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
             continue
         elif lw in _TENS:
             out.append(_Tok("NUM", _TENS[lw], s, e, lw))
-        elif lw in _ORDS:
+        elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and lw == "1st" and nxt == "thing":
+            out.append(_Tok("WORD", "first", s, e, "first"))            # "1st thing" is the morning
+        elif lw in _ORDS and not (lw == "first" and nxt == "thing"):     # "first thing" is the morning
             out.append(_Tok("ORD", _ORDS[lw], s, e))
         elif lw in _UNITS and lw != "oh":
             out.append(_Tok("NUM", _UNITS[lw], s, e, lw))
@@ -88,6 +99,20 @@ class Appointment:
     value: str | None              # "YYYY-MM-DDTHH:MM"
     span: tuple[int, int] | None   # characters of the date and time words used
     reason: str | None
+    # When the words allow two dates ("next Wednesday" said on a Tuesday), value is None and each
+    # reading is listed: {"value": "YYYY-MM-DDTHH:MM" or "YYYY-MM-DD", "weekday": "Wednesday",
+    # "reading": "..."}, so the reviewer chooses; never resolved silently.
+    candidates: list[dict] | None = None
+
+
+def weekday_of(value: str | None) -> str | None:
+    """"Wednesday" for "2026-03-11T10:00" (the card shows dates with their weekday)."""
+    if not value:
+        return None
+    try:
+        return WEEKDAYS[dt.date.fromisoformat(value[:10]).weekday()].title()
+    except ValueError:
+        return None
 
 
 def _is(t: _Tok | None, *words: str) -> bool:
@@ -103,6 +128,10 @@ def _find_time(toks: list[_Tok], used: set[int]) -> tuple[tuple[int, int] | None
             continue
         if _is(t, "noon", "midday"):
             return (12, 0), [i], True
+        # British "half two" is half past two (14:30); not "two and a half", "half an hour".
+        if _is(t, "half") and at(i + 1) and at(i + 1).kind == "NUM" and 0 < at(i + 1).value <= 12 \
+                and not _is(at(i - 1), "a", "and") and not _is(at(i + 2), "hours", "hour", "minutes", "weeks", "days"):
+            return _meridiem(toks, i + 2, at(i + 1).value, 30, [i, i + 1])
         if _is(t, "half", "quarter") and _is(at(i + 1), "past", "to") and at(i + 2) and at(i + 2).kind == "NUM":
             h, m = at(i + 2).value, 30 if t.value == "half" else 15
             if at(i + 1).value == "to":
@@ -129,7 +158,7 @@ def _find_time(toks: list[_Tok], used: set[int]) -> tuple[tuple[int, int] | None
             elif _is(nxt, "oh") and at(i + 2) and at(i + 2).kind == "NUM" and at(i + 2).value < 10:
                 minute, idx = at(i + 2).value, [i, i + 1, i + 2]
             after = at(idx[-1] + 1)
-            said_as_time = _is(at(i - 1), "at", "from", "by") or len(idx) > 1 or (after is not None and (
+            said_as_time = _is(at(i - 1), "at", "from", "by", "say", "till", "until") or len(idx) > 1 or (after is not None and (
                 after.kind == "AMPM" or _is(after, "o'clock", "oclock", "in")))
             if said_as_time and not _is(after, "minutes", "mins", "hours", "weeks", "days"):
                 return _meridiem(toks, idx[-1] + 1, t.value, minute, idx)
@@ -198,7 +227,7 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             prev = toks[i - 1]
             count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
             if count is not None and (i < 2 or _is(toks[i - 2], "in") or _is(toks[i + 1] if i + 1 < len(toks) else None,
-                                                                               "time", "on", "from")):
+                                                                               "time", "on", "from", "today")):
                 said_in = i >= 2 and _is(toks[i - 2], "in")
                 if not said_in and _is(toks[i + 1] if i + 1 < len(toks) else None, "on"):
                     return 0, [i - 1, i], True          # "a week on Friday"
@@ -210,8 +239,20 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
     return 0, [], False
 
 
-def parse_appointment(text: str, contact: dt.date, offset: int = 0) -> Appointment:
-    """Resolve the appointment said in ``text`` (offsets of the result are ``offset`` + position in text)."""
+def _next_weekday_readings(toks, wd_idx, contact: dt.date, first: dt.date):
+    """Both readings of "next <weekday>" when that day still falls in the contact's own week ("next
+    Wednesday" said on a Tuesday: tomorrow, or the Wednesday of next week); None when unambiguous."""
+    if not any(i > 0 and _is(toks[i - 1], "next") for i in wd_idx):
+        return None
+    if first.isocalendar()[1] != contact.isocalendar()[1] or (first - contact).days >= 7:
+        return None
+    return [(first, "the coming one, this week"), (first + dt.timedelta(days=7), "the one in next week")]
+
+
+def parse_appointment(text: str, contact: dt.date, offset: int = 0,
+                      same_time: tuple[int, int] | None = None) -> Appointment:
+    """Resolve the appointment said in ``text`` (offsets of the result are ``offset`` + position in text).
+    ``same_time`` is the time this contact was booked for, used when the officer says "same time"."""
     toks = _tokens(text, offset)
     if re.search(r"\b(to be confirmed|tbc|to be arranged|not yet (booked|arranged))\b", text, re.I):
         tbc = True
@@ -231,7 +272,18 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0) -> Appointme
     time, t_idx, _ = _find_time(toks, used)
     if time is None:
         time, t_idx = _bare_hour(toks, used | set(wd_idx))
+    if time is None and same_time is not None and re.search(r"\bsame time\b", text, re.I):
+        time = same_time          # "same time in a fortnight": the time this contact was booked for
     span = _span(toks, wd_idx + dm_idx + off_idx + t_idx)
+    if date is not None and wd is not None and not (day or month or add or week_on):
+        two = _next_weekday_readings(toks, wd_idx, contact, date)
+        if two:
+            stamp = (lambda d: f"{d.isoformat()}T{time[0]:02d}:{time[1]:02d}") if time else (lambda d: d.isoformat())
+            cands = [{"value": stamp(d), "weekday": WEEKDAYS[d.weekday()].title(), "reading": why_}
+                     for d, why_ in two]
+            return Appointment(None, span, f"'next {WEEKDAYS[wd].title()}' said on a "
+                               f"{WEEKDAYS[contact.weekday()].title()} can mean {two[0][0].isoformat()} or "
+                               f"{two[1][0].isoformat()}: choose one", cands)
     if date is None:
         return Appointment(None, span, why or "no date was said for the next appointment")
     if time is None:
@@ -245,6 +297,13 @@ def _bare_hour(toks: list[_Tok], used: set[int]):
     date words, with no other time said, is the hour."""
     if not used:
         return None, []
+    # "ten tomorrow", "ten on Friday": the hour said just before the date words.
+    j = min(used) - 1 - (1 if min(used) >= 2 and _is(toks[min(used) - 1], "on") else 0)
+    if 0 <= j and toks[j].kind == "NUM" and 1 <= toks[j].value <= 12 and (len(toks[j].word) <= 2 or toks[j].word.isalpha()) and \
+            not _is(toks[j - 1] if j else None, "in", "next", "every", "a", "the"):
+        time, idx, _ = _meridiem(toks, j + 1, toks[j].value, 0, [j])
+        if time is not None:
+            return time, idx
     i = max(used) + 1
     if i < len(toks) and toks[i].kind == "NUM" and 1 <= toks[i].value <= 12 and len(toks[i].word) <= 2:
         after = toks[i + 1] if i + 1 < len(toks) else None
@@ -315,3 +374,20 @@ def parse_contact_date(text: str, dictated: dt.date, offset: int = 0) -> tuple[d
         return None
     span = (m.start() + offset, m.end() + offset)
     return (dictated - dt.timedelta(days=1) if m.group(1) else dictated), span
+
+
+def time_said(text: str, offset: int = 0, words: int = 6) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The clock time said in the first ``words`` words of ``text`` ("at twenty to three", "at half two",
+    "at 2:40") with its character span, or None."""
+    toks = _tokens(text, offset)[:words]
+    time, idx, _ = _find_time(toks, set())
+    if time is None:
+        return None
+    return time, _span(toks, idx)
+
+
+def first_time(text: str, offset: int = 0) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first clock time said anywhere in ``text``, with its span, or None."""
+    toks = _tokens(text, offset)
+    time, idx, _ = _find_time(toks, set())
+    return (time, _span(toks, idx)) if time is not None else None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant.extraction.actions import actions_field
-from assistant.extraction.contact import attendance_field, contact_date_field, contact_type_field
+from assistant.extraction.contact import attendance_field, booked_time, contact_date_field, contact_type_field
 from assistant.extraction.crissa import crissa_layout
-from assistant.extraction.dates import parse_appointment
+from assistant.extraction.dates import parse_appointment, weekday_of
 from assistant.extraction.needs import needs_field
 from assistant.extraction.nlp import ExtractionError, Parsed, parse
 from assistant.extraction.referrals import referrals_field
@@ -22,11 +22,13 @@ def _appointment_field(p: Parsed, r: Regions, contact: dt.date) -> Field:
     if r.appointment is None:
         return Field("next_appointment", None, [], "no next appointment was said")
     s, e = r.appointment
-    appt = parse_appointment(p.text[s:e], contact, offset=s)
+    booked = booked_time(p, r)
+    appt = parse_appointment(p.clean[s:e], contact, offset=s, same_time=booked[0] if booked else None)
     cs, ce = r.appointment_cue
     end = max(ce, appt.span[1]) if appt.span else ce
     ev = [Evidence(cs, end, p.text[cs:end])]
-    return Field("next_appointment", appt.value, ev, appt.reason)
+    return Field("next_appointment", appt.value, ev, appt.reason, candidates=appt.candidates,
+                 weekday=weekday_of(appt.value))
 
 
 def extract(text: str, contact_date: dt.date) -> Extraction:

@@ -7,7 +7,7 @@ The lists hold the words officers say and the forms Whisper writes ("job centre"
 """
 from __future__ import annotations
 
-__all__ = ["NEEDS", "RISKS", "AGENCIES", "AGENCY_HEADS", "REFERRAL_CUES", "CONTACT_TYPES", "NEGATIONS",
+__all__ = ["NEEDS", "RISKS", "AGENCIES", "AGENCY_HEADS", "REFERRAL_CUES", "CONTACT_TYPES", "CONTACT_HINTS", "NEGATIONS",
            "POST_NEGATIONS", "HEDGES", "NOT_DISCUSSED", "DRUG_WORDS"]
 
 DRUG_WORDS = ["heroin", "cocaine", "crack", "cannabis", "weed", "spice", "amphetamine", "amphetamines", "ketamine",
@@ -20,13 +20,16 @@ NEEDS: dict[str | None, list[str]] = {
         "his own flat", "her own flat", "their own flat", "somewhere to live", "place to live", "can't stay",
         "cannot stay", "can not stay", "housing options", "homeless team", "accommodation service",
         "rough sleeping", "sleeping rough", "no fixed abode", "living arrangements", "bail hostel",
+        "refuge", "box room", "his room", "her room", "plans to move", "move house", "lose the house",
+        "lose his flat", "lose her flat", "the flat's", "disrepair", "damp",
     ],
     "employment_education": [
         "job", "jobs", "employment", "unemployed", "employed", "work coach", "jobcentre", "job centre", "volunteering",
         "volunteer", "paid work", "looking for work", "find work", "back to work", "full time work", "part time work",
         "working full time", "working part time", "interview", "college", "course", "training", "qualification",
         "qualifications", "studying", "apprenticeship", "education", "labouring", "restart scheme", "cscs", "cv",
-        "national careers service", "university",
+        "national careers service", "university", "shifts", "trial shifts", "night shifts", "some work",
+        "warehouse work", "agency work", "payslips", "payslip", "still working", "started working", "work's",
     ],
     "finance": [
         "money", "debt", "debts", "debt advice", "finances", "financial", "universal credit", "sanctioned",
@@ -148,8 +151,19 @@ CONTACT_TYPES: dict[str | None, list[str]] = {
            "office hours"],
 }
 
+# How the contact took place when no contact type is named: read only when CONTACT_TYPES finds nothing.
+CONTACT_HINTS: dict[str | None, list[str]] = {
+    "home_visit": ["popped round", "went round", "called round", "round to his", "round to her", "round to their",
+                   "at his flat", "at her flat", "his front door", "her front door", "knocked", "on the doorstep"],
+    "office": ["came in", "come in", "got here", "wandered in", "walked in", "here at", "here by", "reception",
+               "came in to see me", "first appointment", "induction appointment", "in person", "face to face"],
+    "telephone": ["rang him", "rang her", "rang me", "on speaker", "three way call", "picked up", "answered the phone"],
+    "video": ["the link", "on screen", "camera"],
+    None: ["come in to the office", "didn't pick up", "did not pick up"],
+}
+
 NEGATIONS = {"no", "not", "n't", "never", "denied", "denies", "deny", "denying", "without", "nor", "none",
-             "unlikely", "whether", "if", "negative", "ruled"}
+             "unlikely", "whether", "if", "negative", "ruled", "nothing"}
 # Words after a cue in the same or the next clause that negate it ("..., and he said no").
 POST_NEGATIONS = {"negative", "denied", "denies"}
 HEDGES = {"possible", "possibly", "may", "might", "could", "suspect", "suspected", "appears", "seems", "query",

@@ -51,4 +51,29 @@ def needs_field(p: Parsed, r: Regions) -> Field:
         if label not in values:
             values.append(label)
         evidence.append(Evidence(s, e, p.text[s:e], supports=label))
+    values, evidence = _relationships_discussed(p, values, evidence)
     return Field("needs_discussed", values, evidence, None if values else "no need area was mentioned")
+
+
+# Words that make relationships the subject of the talk, not a passing mention of a relative.
+_RELATIONSHIP_TOPIC = ("relationship", "split up", "broke up", "break up", "separated", "divorce", "custody",
+                       "contact with", "got contact", "has contact", "arguing", "argument", "rows", "fell out",
+                       "falling out", "getting on", "pregnan", "family court", "child maintenance", "family",
+                       "back together", "moved out", "moved back", "proud of", "supportive", "support from",
+                       "living with", "lives with", "live with", "ex partner", "ex-partner", "ex wife", "ex-wife",
+                       "in care", "access to", "visits", "seeing her", "seeing his", "seeing the")
+
+
+def _relationships_discussed(p: Parsed, values: list, evidence: list) -> tuple[list, list]:
+    """Spontaneous dictations name relatives in passing ("I rang his partner Shauna", "he's at his
+    mum's"); that is not the relationships need. It counts when relatives come up in two sentences,
+    or once with words that make the relationship the topic."""
+    rel = [ev for ev in evidence if ev.supports == "relationships"]
+    if not rel:
+        return values, evidence
+    sents = {p.doc.char_span(ev.start, ev.end, alignment_mode="expand").sent.start for ev in rel}
+    topic = any(w in p.clean[ev.start - 80 if ev.start > 80 else 0:ev.end + 80].lower()
+                for ev in rel for w in _RELATIONSHIP_TOPIC)
+    if len(sents) >= 2 or topic:
+        return values, evidence
+    return [v for v in values if v != "relationships"], [ev for ev in evidence if ev.supports != "relationships"]

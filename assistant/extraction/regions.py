@@ -14,7 +14,15 @@ APPOINTMENT_CUE = re.compile(
     r"\b(?:next|following)\s+(?:appointment|session|contact|meeting|supervision|home\s+visit|office\s+appointment|"
     r"telephone\s+(?:call|appointment|contact)|phone\s+call|video\s+(?:call|appointment)|report(?:ing)?|visit)\b|"
     r"\b(?:see|meet|visit|call|ring)\s+(?:him|her|them|[A-Z][a-z]+)\s+again\b|"
-    r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b",
+    r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b|"
+    # Said as people say it: "same time in a fortnight", "see him again a week on Friday", "back in on Tuesday".
+    r"\bsame\s+time\s+(?:next\s+week|in\s+(?:a|one|two|three|four)\s+(?:fortnight|weeks?)|a\s+week\s+on|next)\b|"
+    r"\bnext,?\s+(?:one|once|call|time|video\s+call)\b|"
+    r"\b(?:is|'s|are|'re)\s+to\s+come\s+(?:in|back)\b|\b(?:coming|come)\s+(?:back\s+)?(?:in|back|into\s+the\s+office)\s+"
+    r"(?=(?:on|at|next|tomorrow|monday|tuesday|wednesday|thursday|friday|the)\b)|"
+    r"\b(?:appointment\s+letter(?:\s+\w+)?\s+for|(?:with\s+)?a\s+new\s+appointment)\b|"
+    r"\b(?:see|seeing)\s+(?:him|her|them)\s+(?:again\s+)?(?:on|next|in|at)\b|"
+    r"\b(?:he's|she's|they're|he\s+is|she\s+is|they\s+are)\s+(?:back|booked)\s+in\s+(?:on|for|next)\b",
     re.IGNORECASE)
 # Said without the word "appointment": "he must report to the office again tomorrow at nine".
 FALLBACK_CUE = re.compile(r"\b(?:report|come|come back|return|attend)\s+(?:in\s+)?(?:to|at)\s+(?:the\s+)?office\b",
@@ -72,7 +80,7 @@ _BOOKING = re.compile(r"\s*(?:(?:is|will be|was booked|has been booked|booked|on
 
 
 def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
-    text = p.text
+    text = p.clean
     span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
     sent = span.sent
     end = sent.end_char
@@ -81,13 +89,35 @@ def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
     if sent.end < len(p.doc):
         after = p.doc[sent.end].sent
         lone = span.start == sent.start and len(text[cue.end():end].strip(" .,:;")) < 4
-        if lone or after.text[:1].islower() or after[0].lower_ in ("on", "at", "by"):
+        # A short sentence of date words after it: "Same time in a fortnight. Ten o'clock."
+        short_date = len([t for t in after if not t.is_punct and not t.is_space]) <= 4 \
+            and _DATEISH.search(after.text) is not None
+        if lone or short_date or after.text[:1].islower() or after[0].lower_ in ("on", "at", "by"):
             end = after.end_char
-    return cue.start(), end
+    return cue.start(), _clause_end(p, span.end, end)
+
+
+_NEW_SUBJECTS = {"i", "he", "she", "they", "we", "i'll", "and"}
+
+
+def _clause_end(p: Parsed, tok: int, end: int) -> int:
+    """The appointment ends where a new clause with its own subject starts after the date was said
+    ("Monday at quarter past eleven, and I'll text him a reminder Sunday night")."""
+    doc, seen_date = p.doc, False
+    while tok < len(doc) and doc[tok].idx < end:
+        t = doc[tok]
+        seen_date = seen_date or _DATEISH.fullmatch(t.text) is not None
+        nxt = doc[tok + 1] if tok + 1 < len(doc) else None
+        if seen_date and t.text == "," and nxt is not None and (
+                nxt.lower_ in ("i", "he", "she", "they", "we") or (nxt.lower_ == "and" and tok + 2 < len(doc)
+                                                                    and doc[tok + 2].lower_ in _NEW_SUBJECTS)):
+            return t.idx
+        tok += 1
+    return end
 
 
 def find_regions(p: Parsed) -> Regions:
-    text = p.text
+    text = p.clean
     appointment = appointment_cue = None
     # "Bring it to his next appointment" also names the appointment; the one being booked is said as
     # "Next appointment is ..." (a sentence of its own, or a cue followed by is/on/for) with a date.
@@ -96,7 +126,8 @@ def find_regions(p: Parsed) -> Regions:
         region = _appointment_at(p, cue)
         span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
         initial = span.start == span.sent.start or (span.start > 0 and span.doc[span.start - 1].is_punct)
-        score = 2 * initial + bool(_BOOKING.match(text, cue.end())) + bool(_DATEISH.search(text, cue.end(), region[1]))
+        score = 2 * initial + bool(_BOOKING.match(text, cue.end())) + bool(_DATEISH.search(text, cue.end(), region[1])) \
+            + cue.group().lower().startswith("next")
         if score > best:
             best, appointment, appointment_cue = score, region, (cue.start(), cue.end())
     primary = appointment_cue

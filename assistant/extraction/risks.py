@@ -12,7 +12,7 @@ from spacy.matcher import Matcher
 
 from assistant.extraction.lexicons import DRUG_WORDS, RISKS
 from assistant.extraction.negation import hedge_word, is_negated
-from assistant.extraction.nlp import LexiconMatcher, Parsed, load_nlp
+from assistant.extraction.nlp import LexiconMatcher, Parsed, load_nlp, spaced
 from assistant.extraction.regions import Regions
 from assistant.extraction.schema import Evidence, Field
 
@@ -20,7 +20,7 @@ __all__ = ["risks_field"]
 
 _lex: LexiconMatcher | None = None
 _pat: Matcher | None = None
-_NONE_SAID = re.compile(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?(?:risk|safeguarding)\b[^.]*|"
+_NONE_SAID = spaced(r"\b(?:no|not any|nil)\s+(?:other\s+|further\s+|new\s+)?(?:risk|safeguarding)\b[^.]*|"
                         r"\bno (?:other |further )?concerns (?:were|have been|was|are) (?:raised|identified|noted)[^.]*",
                         re.IGNORECASE)
 _CHILD = {"son", "daughter", "child", "children", "baby", "kids", "toddler", "grandchild"}
@@ -29,7 +29,8 @@ _PARTNER = {"partner", "ex", "girlfriend", "boyfriend", "wife", "husband", "ex-p
 _HARM = ("threat", "frighten", "scared", "afraid", "hit", "assault", "punch", "push", "strangl", "choke", "control",
          "abus", "violen", "harass", "stalk", "intimidat", "bruis")
 _CONTACT = {"contact", "contacted", "contacting", "message", "messaged", "messages", "text", "texted", "called",
-            "phoned", "approached", "visited", "wrote", "letter", "turned", "went"}
+            "phoned", "approached", "visited", "wrote", "letter", "turned", "went", "touch", "seen", "saw", "met",
+            "seeing", "meeting", "messaging", "texting", "calling", "ringing"}
 
 
 def _matchers():
@@ -99,7 +100,7 @@ def risks_field(p: Parsed, r: Regions) -> Field:
     if values:
         reason = ("hedged: " + "; ".join(f"{lab} ('{h}')" for lab, h in hedges)) if hedges else None
         return Field("risk_flags", values, evidence, reason)
-    m = _NONE_SAID.search(p.text)
+    m = _NONE_SAID.search(p.clean)
     if m:
         s, e = m.start(), m.end()
         return Field("risk_flags", [], [Evidence(s, e, p.text[s:e])], "the officer said no risk concerns were raised")

@@ -36,9 +36,20 @@ class Field:
     value: object                  # as ../shared/spec/fields.md; "" / [] / None when nothing was said
     evidence: list[Evidence] = field(default_factory=list)
     reason: str | None = None      # why a value is empty or null, or how it was qualified (hedged, default)
+    # Dates for the review card. ``weekday``: the weekday of a date value ("Wednesday").
+    # ``candidates``: when the words allow two dates ("next Wednesday" said on a Tuesday) value is None
+    # and each reading is listed as {"value", "weekday", "reading"} for the officer to choose.
+    weekday: str | None = None
+    candidates: list[dict] | None = None
 
     def to_dict(self) -> dict:
-        return {"value": self.value, "evidence": [e.to_dict() for e in self.evidence], "reason": self.reason}
+        d = {"value": self.value, "evidence": [e.to_dict() for e in self.evidence], "reason": self.reason}
+        # Optional keys only when known: the contract's three keys stay the whole story otherwise.
+        if self.weekday is not None:
+            d["weekday"] = self.weekday
+        if self.candidates:
+            d["candidates"] = self.candidates
+        return d
 
 
 @dataclass

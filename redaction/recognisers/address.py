@@ -73,9 +73,11 @@ class AddressRecogniser(Recogniser):
                     start = toks[f - 2].start
                 elif f >= 1 and toks[f - 1].lower in _FLAT_WORDS:
                     start = toks[f - 1].start
-            if not numbered and lower_case is None and t.lower not in NEEDS_NUMBER and i >= 3 \
+            # "Flat 3, Leaven Hyde Park Road"; "flat six, Orchard Court" (a flat number makes even a
+            # building named "Court" an address)
+            if not numbered and lower_case is None and i >= 3 \
                     and toks[i - 1].raw == "," and _house_number(toks[i - 2]) and toks[i - 3].lower in _FLAT_WORDS:
-                start, numbered = toks[i - 3].start, True        # "Flat 3, Leaven Hyde Park Road"
+                start, numbered = toks[i - 3].start, True
             if not numbered and lower_case is None and t.lower not in NEEDS_NUMBER and k - i >= 2 and i >= 1 \
                     and toks[i - 1].lower == "at":
                 numbered = True        # "at Leaven Hyde Park Road": the house number misheard as a word

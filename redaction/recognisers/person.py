@@ -30,6 +30,9 @@ PERSON_CUES = {
     "social worker": 0.9, "mentor": 0.8, "sponsor": 0.8, "carer": 0.8, "solicitor": 0.8, "coach": 0.75,
     "doctor": 0.85, "dr": 0.85, "mr": 0.9, "mrs": 0.9, "ms": 0.9, "miss": 0.85, "mx": 0.9, "officer": 0.7,
     "pc": 0.8, "sergeant": 0.8, "detective": 0.8,
+    # as officers say them in spontaneous dictation ("her lad Ciaran", "his little girl Amber")
+    "lad": 0.8, "little girl": 0.85, "little boy": 0.85, "eldest": 0.8, "youngest": 0.8, "stepdad": 0.85,
+    "stepmum": 0.85, "grandma": 0.85, "grandad": 0.85, "interpreter": 0.8, "talking to": 0.7, "speaking to": 0.7,
     # naming phrases
     "called": 0.85, "named": 0.9, "known as": 0.9, "name is": 0.9, "calls himself": 0.9, "calls herself": 0.9,
     "goes by": 0.85, "nicknamed": 0.9,
@@ -67,6 +70,24 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
 
 def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
+
+
+# Before a common word, these make it the word and not a name: "the bill", "a new dawn shift".
+_WORD_BEFORE = _DETERMINERS | {"new", "next", "last", "early", "late", "night", "day", "any", "no",
+                               "every", "each", "some"}
+
+
+def _used_as_word(toks: list[Token], k: int) -> bool:
+    """A later mention of a name that is here an ordinary word: "she will phone" beside a person Will,
+    "the bill was paid" beside Bill, "a new dawn shift" beside Dawn. Whisper capitalises names, so a
+    lowercase common word is the word; so is one after a determiner ("the Bill" is not Bill)."""
+    t = toks[k]
+    word = strip_possessive(t.raw)
+    if not is_common_word(word):
+        return False
+    if word[:1].islower():
+        return True
+    return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
 
 
 def _name_token(t: Token) -> bool:
@@ -122,6 +143,71 @@ class PersonRecogniser(Recogniser):
                 out.append((first, k, score))
         return out
 
+    def _from_speech(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """Shapes of spontaneous dictation: a full name of words no dictionary knows ("Tunde Bakare, this
+        was a phone appointment"), a nickname or surname beside a name already redacted ("[PERSON_1],
+        Seun, office", "[PERSON_1] Fergusson"), and a name put before its relation ("Anjali, his wife",
+        "Jack, the eldest") or its agency ("Abdirizak from the interpreting service")."""
+        toks, out, n = a.tokens, [], len(a.tokens)
+        for k in range(n):
+            t = toks[k]
+            w = strip_possessive(t.raw)
+            if not _name_token(t) or w.lower() in a.allow.words:
+                continue
+            if is_common_word(w):
+                # A capitalised common word is a name only in the tightest shapes: a nickname beside a
+                # redacted name ("[PERSON_1], Paddy, office") or before its relation ("Jack, the eldest").
+                if k and k + 1 < n and toks[k + 1].raw in (",", ".") and (
+                        re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
+                        or self._relation_after(toks, k + 1)):
+                    out.append((k, k + 1, 0.65))
+                continue
+            j = k + 1
+            while j < n and _name_token(toks[j]) and j - k < 3 and not is_common_word(strip_possessive(toks[j].raw)) \
+                    and strip_possessive(toks[j].raw).lower() not in a.allow.words:
+                j += 1
+            before = a.text[max(0, t.start - 16):t.start]
+            nxt = [x.lower for x in toks[j:j + 3]]
+            if j - k >= 2:
+                out.append((k, j, 0.7))                                   # "Emeka Nwosu"
+            elif re.search(r"\[PERSON_\d+\]\s*,?\s*$", before):
+                out.append((k, j, 0.7))                                   # "[PERSON_1], Seun"
+            elif self._relation_after(toks, j):
+                out.append((k, j, 0.7))                                   # "Anjali, his wife"
+            elif nxt[:1] == [","] and len(nxt) >= 2 and nxt[1] in ("she's", "he's", "she", "he", "they're"):
+                out.append((k, j, 0.65))                                  # "So, Ewa's, she's ..."
+            elif nxt[:2] == ["from", "the"]:
+                out.append((k, j, 0.65))                                  # "Abdirizak from the ..."
+        return out
+
+    _NOT_LOWER_NAME = frozenset("""said told came went left rang called got has had is was and who but then so
+    too also again now there here that which when while she he they him her them it at from in on with of for to
+    the a an this my his their our your been being would will could should can might must did does do""".split())
+
+    def _lowercase_after_relation(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """Whisper writes many names in lower case ("his support worker joy.", "his sister blessing's
+        been helping"): one word right after a relation cue, then a pause or a possessive, is the name."""
+        toks, out, n = a.tokens, [], len(a.tokens)
+        for _, j, phrase in self._cues.find(toks):
+            if PERSON_CUES[phrase] < 0.8 or j >= n - 1:
+                continue
+            t = toks[j]
+            w = strip_possessive(t.raw)
+            if (t.kind != "word" or not w.islower() or len(w) < 3 or w in self._NOT_LOWER_NAME
+                    or w.endswith(("ed", "ing", "ly")) or w in a.allow.words or w in PERSON_CUES):
+                continue
+            nxt = toks[j + 1].raw if j + 1 < n else "."
+            if t.raw.endswith(("'s", "’s")) or nxt in (",", ".", "?", "!", ";"):
+                out.append((j, j + 1, 0.6))
+        return out
+
+    @staticmethod
+    def _relation_after(toks, j: int) -> bool:
+        """", his wife" / ", the eldest" right after token ``j - 1``."""
+        nxt = [x.lower for x in toks[j:j + 3]]
+        return (len(nxt) >= 3 and nxt[0] == "," and nxt[1] in _DETERMINERS and nxt[2] in PERSON_CUES
+                and PERSON_CUES[nxt[2]] >= 0.7)
+
     def _from_shape(self, a: Analysis) -> list[tuple[int, int, float]]:
         """Shapes of dictated notes that hold a name even when Whisper misheard the cue word:
         apposition after a noun ("the sun, Mason," for "her son, Mason,"), a clause's subject that no
@@ -155,8 +241,17 @@ class PersonRecogniser(Recogniser):
     # -- all mentions --------------------------------------------------------------------------------
     def find(self, a: Analysis) -> list[Entity]:
         toks = a.tokens
-        cands = [c for c in self._from_spacy(a) + self._from_cues(a) + self._from_shape(a)
-                 if not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
+        cue_cands = self._from_cues(a)
+        # A single word right after a relation ("his partner Beverley") is a name even when it is also
+        # an allow-listed town: the relation says so.
+        related = {strip_possessive(toks[i].raw).lower() for i, j, sc in cue_cands
+                   if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
+                   and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
+        lower = self._lowercase_after_relation(a)
+        lower_at = {i for i, _, _ in lower}
+        cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a) + lower
+                 if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
+                     or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
                           and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
@@ -165,7 +260,8 @@ class PersonRecogniser(Recogniser):
         best: dict[tuple[str, ...], float] = {}
         for i, j, score in cands:
             words = tuple(strip_possessive(t.raw).lower() for t in toks[i:j] if t.kind != "punct")
-            words = tuple(w for w in words if w not in a.allow.words and w not in _NOT_NAMES and len(w) >= 2)
+            words = tuple(w for w in words if (w not in a.allow.words or w in related) and w not in _NOT_NAMES
+                          and len(w) >= 2)
             if not words:
                 continue
             if words not in best:
@@ -191,7 +287,8 @@ class PersonRecogniser(Recogniser):
         out, k, n = [], 0, len(toks)
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
-            if w not in owners or toks[k].kind not in ("word", "caps", "letter"):
+            if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
+                    _used_as_word(toks, k) and k not in lower_at):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
@@ -213,7 +310,7 @@ class PersonRecogniser(Recogniser):
             s, e = toks[k].start, toks[end_k].end
             if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"
                 e -= 2
-            if not a.is_protected(s, e):
+            if not a.is_protected(s, e) or (w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
                 out.append(self.entity(a, s, e, score, key))
             k = end_k + 1
         return out

@@ -1,0 +1,221 @@
+"""Extraction on dictation the way officers actually speak (issue 15): fillers, restarts and
+self-corrections, negation over lists, hedges, lateness said as times, referrals said as plans,
+dates said every way (ambiguous ones shown with both readings and weekdays), and hypothesis
+perturbations of gold dictations that must not change their fields.
+
+The dictations here are development examples written for these tests, not blind data."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.extraction import extract
+from assistant.extraction.disfluency import clean
+from tests.test_extraction import redacted as _redacted
+
+TUESDAY = dt.date(2026, 3, 10)
+GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
+
+
+def fields(text: str, day: dt.date = TUESDAY) -> dict:
+    x = extract(text, day)
+    for f in x.fields.values():                 # every value keeps exact evidence
+        for ev in f.evidence:
+            assert text[ev.start:ev.end] == ev.text
+    return {n: f.value for n, f in x.fields.items()}
+
+
+# -- the disfluency layer -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text, kept, gone", [
+    ("Next appointment is Thursday, sorry, Friday at two, well, half two.", "Friday at", "Thursday"),
+    ("Um, he was, um, late.", "he was", "um"),
+    ("He he said the the office was shut.", "he said the office", None),
+    ("Booked on Thursday, sorry, on Friday at ten.", "on Friday at ten", "Thursday"),
+    ("That was a phone call, actually no, it was a video call.", "it was a video call", "phone call"),
+    ("Monday, er, no, Tuesday at four.", "Tuesday at four", "Monday"),
+])
+def test_clean_keeps_length_and_the_last_stated_value(text, kept, gone):
+    c = clean(text)
+    assert len(c.text) == len(text)                               # offsets are the identity
+    assert all(c.text[i] in (" ", text[i]) for i in range(len(text)))
+    assert kept in re.sub(r"\s+", " ", c.text)
+    if gone:
+        assert gone.lower() not in c.text.lower()
+    assert all(r.kind in ("filler", "repeat", "correction") for r in c.removed)
+
+
+@pytest.mark.parametrize("text", ["He is doing well, and he said no to a drink.", "She said sorry to her mum.",
+                                  "The time is ten ten.", "He said that that was fine."])
+def test_clean_leaves_ordinary_words_alone(text):
+    assert clean(text).text == text
+
+
+def test_self_corrected_appointment_takes_the_last_value():
+    f = fields("Office appointment, he attended. Next appointment is Thursday, sorry, Friday at two, well, half two.")
+    assert f["next_appointment"] == "2026-03-13T14:30"
+
+
+def test_self_corrected_contact_type():
+    f = fields("This was a phone call with him, actually no, it was a video call on Teams. He was on time.")
+    assert f["contact_type"] == "video"
+
+
+# -- negation and hedging -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "No worries about weapons or further offending.",
+    "No worries about weapons, or, um, further offending.",
+    "Weapons and further offending, no concerns there.",
+    "He denied carrying a knife or being involved in any shoplifting.",
+    "He's no longer drinking and has not relapsed.",
+    "Any concerns about domestic abuse? No.",
+    "Nothing around weapons or further offending.",
+])
+def test_negation_covers_the_whole_list(text):
+    assert fields("Office appointment, he attended. " + text)["risk_flags"] == []
+
+
+def test_not_sure_whether_is_a_hedge_not_a_negation():
+    x = extract("Office appointment, he attended. Not sure whether he's been in touch with the victim.", TUESDAY)
+    assert x.fields["risk_flags"].value == ["victim_contact"]
+    assert "hedged" in x.fields["risk_flags"].reason
+
+
+# -- attendance from stated times -------------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("Office. He was due at two, got here at twenty to three, said the bus didn't turn up.", "late"),
+    ("Office, he was booked for quarter past three and he was here at ten past, so fine.", "attended"),
+    ("Video call. We'd said two o'clock and she joined at twenty-five past, the link was broken.", "late"),
+    ("Office. Booked for ten, he was here by five to, good for him.", "attended"),
+    ("Video call, booked for eleven, he didn't join till twenty five past.", "late"),
+    ("Home visit, he wasn't in, then turned up later, so I've put him as late.", "late"),
+])
+def test_attendance_from_times_and_verdicts(text, want):
+    assert fields(text)["attendance"] == want
+
+
+# -- referrals said as plans ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, agency", [
+    ("I'll get the housing team to give him a ring about the flat.", "housing team"),
+    ("I'm going to ask the council to look at his rent arrears.", "council"),
+])
+def test_referral_said_as_a_plan(text, agency):
+    assert fields("Office appointment, he attended. " + text)["referrals"] == [agency]
+
+
+def test_getting_a_job_at_an_agency_is_no_referral():
+    assert fields("Office appointment, he attended. He wants to get a job at the food bank.")["referrals"] == []
+
+
+def test_actions_said_as_going_to_and_after_the_appointment():
+    f = fields("Office, on time. I'm going to contact environmental health tomorrow. Next appointment Friday "
+               "at ten. He's going to bring the contract in. And I need to email the court.")
+    assert len(f["actions"]) == 3
+
+
+# -- dates said as people say them ----------------------------------------------------------------
+@pytest.mark.parametrize("said, want", [
+    ("Next appointment a week on Friday at quarter past eleven.", "2026-03-20T11:15"),
+    ("Next appointment Tuesday week at half nine.", "2026-03-24T09:30"),
+    ("Next appointment Friday at half two.", "2026-03-13T14:30"),
+    ("Next appointment ten tomorrow.", "2026-03-11T10:00"),
+    ("Next appointment Monday first thing, say nine.", "2026-03-16T09:00"),
+    ("Next appointment a week today, at eleven, well, say half eleven.", "2026-03-17T11:30"),
+])
+def test_dates_as_people_say_them(said, want):
+    assert fields("Office appointment, he attended. " + said)["next_appointment"] == want
+
+
+def test_same_time_in_a_fortnight_takes_this_contacts_time():
+    f = fields("Office, four o'clock, he came in on time. Next appointment, same time in a fortnight.")
+    assert f["next_appointment"] == "2026-03-24T16:00"
+
+
+def test_next_wednesday_said_on_a_tuesday_gives_both_readings_with_weekdays():
+    x = extract("Office appointment, he attended. Next appointment next Wednesday at ten.", TUESDAY)
+    appt = x.fields["next_appointment"]
+    assert appt.value is None and "2026-03-11" in appt.reason and "2026-03-18" in appt.reason
+    assert [c["value"] for c in appt.candidates] == ["2026-03-11T10:00", "2026-03-18T10:00"]
+    assert {c["weekday"] for c in appt.candidates} == {"Wednesday"}
+    assert x.to_dict()["fields"]["next_appointment"]["candidates"] == appt.candidates
+
+
+def test_next_friday_said_on_a_tuesday_is_unambiguous_and_carries_its_weekday():
+    x = extract("Office appointment, he attended. Next appointment next Friday at ten.", dt.date(2026, 3, 14))
+    appt = x.fields["next_appointment"]
+    assert appt.value == "2026-03-20T10:00" and appt.weekday == "Friday" and not appt.candidates
+    assert x.to_dict()["fields"]["next_appointment"]["weekday"] == "Friday"
+
+
+# -- perturbations of gold dictations (hypothesis) -------------------------------------------------
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+_BASE = {}
+
+
+def _base(i: int) -> dict:
+    if i not in _BASE:
+        item = GOLD[i]
+        _BASE[i] = fields(_redacted(item), dt.date.fromisoformat(item["dictation_date"]))
+    return _BASE[i]
+
+
+def _comparable(f: dict) -> dict:
+    return {k: (sorted(v) if isinstance(v, list) and k != "actions" else len(v) if k == "actions" else v)
+            for k, v in f.items()}
+
+
+def _assert_unchanged(i: int, sents: list[str]) -> None:
+    got = fields(" ".join(sents), dt.date.fromisoformat(GOLD[i]["dictation_date"]))
+    assert _comparable(got) == _comparable(_base(i))
+
+
+PERTURB = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_fillers_do_not_change_the_fields(i, data):
+    sents = _sentences(_redacted(GOLD[i]))
+    k = data.draw(st.integers(0, len(sents) - 1))
+    filler = data.draw(st.sampled_from(["Um, ", "Er, ", "So, um, ", "Right, er, "]))
+    sents[k] = filler + sents[k][:1].lower() + sents[k][1:] if not sents[k].startswith("[") else filler + sents[k]
+    _assert_unchanged(i, sents)
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_a_restart_does_not_change_the_fields(i, data):
+    """A sentence's first words said twice ("He said, he said he has ..."), as people restart."""
+    sents = _sentences(_redacted(GOLD[i]))
+    k = data.draw(st.integers(1, len(sents) - 1)) if len(sents) > 1 else 0
+    words = sents[k].split()
+    n = data.draw(st.integers(1, min(2, len(words) - 1))) if len(words) > 2 else 0
+    if n and not any(w.lower().strip(",.") in ("next", "actions", "actions:") for w in words[:n]):
+        sents[k] = " ".join(words[:n]).rstrip(",") + ", " + sents[k]
+    _assert_unchanged(i, sents)
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_reordering_the_account_does_not_change_the_fields(i, data):
+    """The sentences between the opening and the actions/appointment, said in another order."""
+    item = GOLD[i]
+    sents = _sentences(_redacted(item))
+    tail = next((j for j, s in enumerate(sents) if re.match(r"(?i)(actions|next appointment)", s)), len(sents))
+    middle = sents[1:tail]
+    order = data.draw(st.permutations(list(range(len(middle)))))
+    text = " ".join([sents[0]] + [middle[j] for j in order] + sents[tail:])
+    got = _comparable(fields(text, dt.date.fromisoformat(item["dictation_date"])))
+    want = _comparable(_base(i))
+    # The action count follows the officer's own list; in an unmarked account its order may split one.
+    for k in ("contact_date", "contact_type", "attendance", "needs_discussed", "risk_flags", "referrals",
+              "next_appointment"):
+        assert got[k] == want[k], k
