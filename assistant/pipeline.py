@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from assistant.store import offsets
 from assistant.store.faults import fault_point
 from assistant.store.validate import contact_date as validate_contact_date
 
-__all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256"]
+__all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256",
+           "warm_text_models", "apply_removed", "has_speech", "return_freed_memory_promptly"]
 
 # A post-session dictation, not a whole interview: longer recordings are refused.
 MAX_DICTATION_S = 15 * 60
@@ -60,11 +62,33 @@ def file_sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def _has_speech(samples: np.ndarray) -> bool:
-    """Silero VAD (shipped with faster-whisper): is there any speech at all?"""
+_SPEECH_PROBE_S = 30
+_TRIM_THRESHOLD = 128 * 1024
+
+
+def return_freed_memory_promptly() -> None:
+    """Have glibc hand freed heap back to the system at 128 KiB instead of its adaptive threshold
+    (which grows to 32 MiB). Whisper's decoding frees and re-grows ~100 MB as it runs; with the text
+    models loading beside it, the default kept both high-water marks: 650-690 MB peak on a 149 s
+    dictation against 530 MB with this (benchmarks/process_bench.py). No-op off glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-1, _TRIM_THRESHOLD)   # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def has_speech(samples: np.ndarray) -> bool:
+    """Silero VAD (shipped with faster-whisper): is there any speech at all? Looked for 30 s at a time
+    and stopped at the first speech, so a dictation is not run through the VAD twice in full
+    (transcription runs it again)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    return bool(get_speech_timestamps(samples, VadOptions()))
+    step = _SPEECH_PROBE_S * SAMPLE_RATE
+    return any(get_speech_timestamps(samples[i:i + step], VadOptions()) for i in range(0, len(samples), step))
 
 
 def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
@@ -75,6 +99,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     Everything that can be refused is checked before anything is written, so a refusal
     (no consent, bad audio, silence, bad date) leaves the store exactly as it was.
     """
+    return_freed_memory_promptly()
     store = store or Store()
     validate_officer_id(officer)
     date = validate_contact_date(contact_date)
@@ -84,7 +109,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     sha = file_sha256(src)
     rec = store.find_recording(consent_id, sha)
     if rec is None:
-        if not _has_speech(samples):
+        if not has_speech(samples):
             raise NoSpeech(f"{src}: no speech was found in the recording (silence or noise only); nothing was kept.")
         rec = store.add_recording(consent_id, officer, sha, src.suffix, len(samples) / SAMPLE_RATE, date)
         resumed = False
@@ -98,6 +123,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
 
 def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION_S) -> tuple[list[ProcessResult], list[str]]:
     """Finish every interrupted recording; returns the notes completed and problems to report."""
+    return_freed_memory_promptly()
     store = store or Store()
     done, problems = [], []
     for rec in store.unfinished_recordings():
@@ -134,47 +160,122 @@ def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
     fault_point("after_import")
 
 
+def warm_text_models(contact_date: dt.date | None = None) -> None:
+    """Load what redaction and extraction need (the one spaCy pipeline, the allow-list, lexicons and
+    matchers) by running both once on a short text. ``process`` does this in a background thread
+    while Whisper decodes (CTranslate2 releases the GIL), so the text stages find their models ready;
+    the streaming engine does it when a dictation starts."""
+    from assistant.extraction import extract
+    from redaction import redact
+
+    extract(redact("Warm up. Seen at the office today.").text, contact_date or dt.date.today())
+
+
+def _warm_quietly() -> None:
+    try:
+        warm_text_models()
+    except Exception:   # noqa: BLE001 - the real call after it reports any error, in the caller's thread
+        pass
+
+
+class _Warming:
+    """Loads the text models in a background thread, started when Whisper begins decoding."""
+
+    def __init__(self, needed: bool):
+        self.thread = threading.Thread(target=_warm_quietly, name="casenote-warm-text-models", daemon=True) \
+            if needed else None
+
+    def start(self) -> None:
+        if self.thread is not None and not self.thread.is_alive() and self.thread.ident is None:
+            self.thread.start()
+
+    def join(self, timing: dict) -> None:
+        if self.thread is not None and self.thread.ident is not None:
+            t0 = time.perf_counter()
+            self.thread.join()
+            timing["wait_for_text_models_s"] = round(time.perf_counter() - t0, 3)
+
+
+def _speaker_stage(store: Store, rec: dict, samples: np.ndarray):
+    """(masked samples, SpeakerCheck, its dict): judged once and saved, or re-applied from the saved report."""
+    from assistant.speaker import SpeakerCheck, check_speaker
+
+    check_d = store.stage_result(rec["id"], "speaker_checked")
+    if check_d is None:
+        masked, check = check_speaker(samples, store.get_voiceprint(rec["officer"]))
+        check_d = check.to_dict()
+        store.save_stage_result(rec["id"], "speaker_checked", check_d)
+        return masked, check, check_d
+    check = SpeakerCheck.from_dict(check_d)   # re-apply the saved decision rather than judging again
+    return apply_removed(samples, check.removed), check, check_d
+
+
+def apply_removed(samples: np.ndarray, removed) -> np.ndarray:
+    """``samples`` with the stretches the speaker check removed replaced by silence."""
+    masked = samples.copy()
+    for a, b in removed:
+        masked[int(a * SAMPLE_RATE):int(np.ceil(b * SAMPLE_RATE))] = 0.0
+    return masked
+
+
+def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.ndarray | None,
+                  timing: dict, warming: _Warming) -> tuple[dict, dict]:
+    """Speaker check then transcription, each skipped when its result is saved already (a resumed
+    run, or a streamed dictation whose engine saved both). Returns (speaker check dict, transcript dict)."""
+    from assistant.speaker import SpeakerCheck
+    from assistant.transcribe import transcribe
+
+    rid = rec["id"]
+    check_d, tr_d = store.stage_result(rid, "speaker_checked"), store.stage_result(rid, "transcribed")
+    if check_d is not None and tr_d is not None:
+        return check_d, tr_d
+    if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
+        samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
+    t0 = time.perf_counter()
+    masked, check, check_d = _speaker_stage(store, rec, samples)
+    timing["speaker_check_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_speaker_check")
+    t0 = time.perf_counter()
+    if tr_d is None:
+        fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
+        tr_d = transcribe(masked, on_decoding=warming.start).to_dict()
+        store.save_stage_result(rid, "transcribed", tr_d)
+    timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_transcribe")
+    return check_d, tr_d
+
+
 def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
                 samples: np.ndarray | None = None) -> ProcessResult:
-    from assistant.speaker import SpeakerCheck, check_speaker
-    from assistant.transcribe import Transcript, transcribe
+    from assistant.speaker import SpeakerCheck
+    from assistant.transcribe import Transcript
 
     rid = rec["id"]
     existing = store.note_for_recording(rid)
     if existing:
         return _result(store, existing, rid, resumed=True)
     timing: dict[str, float] = {}
-    if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
-        samples = load_audio(store.recording_audio_path(rid), max_duration_s=max_duration_s)
-
-    t0 = time.perf_counter()
-    check_d = store.stage_result(rid, "speaker_checked")
-    if check_d is None:
-        masked, check = check_speaker(samples, store.get_voiceprint(rec["officer"]))
-        check_d = check.to_dict()
-        store.save_stage_result(rid, "speaker_checked", check_d)
-    else:  # re-apply the saved decision rather than judging again
-        check = SpeakerCheck.from_dict(check_d)
-        masked = samples.copy()
-        for a, b in check.removed:
-            masked[int(a * SAMPLE_RATE):int(np.ceil(b * SAMPLE_RATE))] = 0.0
-    timing["speaker_check_s"] = round(time.perf_counter() - t0, 3)
-    fault_point("after_speaker_check")
-
-    t0 = time.perf_counter()
-    tr_d = store.stage_result(rid, "transcribed")
-    if tr_d is None:
-        fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
-        tr_d = transcribe(masked).to_dict()
-        store.save_stage_result(rid, "transcribed", tr_d)
+    warming = _Warming(needed=store.stage_result(rid, "extracted") is None)
+    check_d, tr_d = _audio_stages(store, rec, max_duration_s, samples, timing, warming)
     transcript = Transcript.from_dict(tr_d)
-    timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
-    fault_point("after_transcribe")
     if not transcript.text.strip():
+        check = SpeakerCheck.from_dict(check_d)
         gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
         store.discard_recording(rid, reason="no speech")
         raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
+    warming.join(timing)
+    red_d, ext_d = _text_stages(store, rec, transcript, timing)
+    t0 = time.perf_counter()
+    note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
+    note_id = store.complete_note(rid, note)
+    timing["store_s"] = round(time.perf_counter() - t0, 3)
+    timing["total_s"] = round(sum(timing.values()), 3)
+    return _result(store, note_id, rid, resumed=resumed, timing=timing)
 
+
+def _text_stages(store: Store, rec: dict, transcript, timing: dict) -> tuple[dict, dict]:
+    """Redaction then extraction of the transcript, each saved before the next starts."""
+    rid = rec["id"]
     t0 = time.perf_counter()
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
@@ -192,13 +293,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
         store.save_stage_result(rid, "extracted", ext_d)
     timing["extract_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_extract")
-
-    t0 = time.perf_counter()
-    note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
-    note_id = store.complete_note(rid, note)
-    timing["store_s"] = round(time.perf_counter() - t0, 3)
-    timing["total_s"] = round(sum(timing.values()), 3)
-    return _result(store, note_id, rid, resumed=resumed, timing=timing)
+    return red_d, ext_d
 
 
 def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:

@@ -126,8 +126,12 @@ def load_model(model: str | None = None, compute_type: str | None = None):
 
 
 def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions = TranscribeOptions(),
-               max_duration_s: float | None = None) -> Transcript:
-    """Transcribe a file path or 16 kHz mono float32 samples (English)."""
+               max_duration_s: float | None = None, on_decoding=None) -> Transcript:
+    """Transcribe a file path or 16 kHz mono float32 samples (English).
+
+    ``on_decoding``, if given, is called once the whole-audio VAD and features are computed (the
+    memory peak of a long file) and decoding begins: ``process`` starts loading the text models
+    then, so they do not add to that peak."""
     if not isinstance(audio, np.ndarray):
         audio = load_audio(audio, **({"max_duration_s": max_duration_s} if max_duration_s else {}))
     model, info, load_s = load_model(options.model, options.compute_type)
@@ -146,6 +150,8 @@ def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions
     )
     t0 = time.perf_counter()
     seg_iter, tinfo = model.transcribe(audio, **kwargs)
+    if on_decoding is not None:
+        on_decoding()
     segments: list[Segment] = []
     text = ""
     for s in seg_iter:

