@@ -24,10 +24,11 @@ from assistant.audio import SAMPLE_RATE, AudioError, load_audio
 from assistant.store import Store, StoreError, validate_officer_id
 from assistant.store import offsets
 from assistant.store.faults import fault_point
+from assistant.store.streams import is_stream
 from assistant.store.validate import contact_date as validate_contact_date
 
 __all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256",
-           "warm_text_models", "apply_removed", "has_speech", "return_freed_memory_promptly"]
+           "warm_text_models", "apply_removed", "has_speech", "complete_recording"]
 
 # A post-session dictation, not a whole interview: longer recordings are refused.
 MAX_DICTATION_S = 15 * 60
@@ -63,23 +64,6 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 
 _SPEECH_PROBE_S = 30
-_TRIM_THRESHOLD = 128 * 1024
-
-
-def return_freed_memory_promptly() -> None:
-    """Have glibc hand freed heap back to the system at 128 KiB instead of its adaptive threshold
-    (which grows to 32 MiB). Whisper's decoding frees and re-grows ~100 MB as it runs; with the text
-    models loading beside it, the default kept both high-water marks: 650-690 MB peak on a 149 s
-    dictation against 530 MB with this (benchmarks/process_bench.py). No-op off glibc."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-1, _TRIM_THRESHOLD)   # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass
-
 
 def has_speech(samples: np.ndarray) -> bool:
     """Silero VAD (shipped with faster-whisper): is there any speech at all? Looked for 30 s at a time
@@ -99,7 +83,6 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     Everything that can be refused is checked before anything is written, so a refusal
     (no consent, bad audio, silence, bad date) leaves the store exactly as it was.
     """
-    return_freed_memory_promptly()
     store = store or Store()
     validate_officer_id(officer)
     date = validate_contact_date(contact_date)
@@ -123,10 +106,18 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
 
 def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION_S) -> tuple[list[ProcessResult], list[str]]:
     """Finish every interrupted recording; returns the notes completed and problems to report."""
-    return_freed_memory_promptly()
     store = store or Store()
     done, problems = [], []
     for rec in store.unfinished_recordings():
+        if is_stream(rec):   # a live dictation cut off (tab closed, connection dropped, server killed)
+            problem = _close_stream(store, rec)
+            if problem:
+                problems.append(problem)
+                continue
+            try:
+                rec = store.get_recording(rec["id"])
+            except StoreError:
+                continue      # discarded: it held no audio at all
         audio = paths.audio_dir() / rec["audio_file"]
         if rec["stage"] == "importing" and not (audio.is_file() and file_sha256(audio) == rec["sha256"]):
             problems.append(f"recording {rec['id']} was interrupted while its audio was being copied; run "
@@ -140,6 +131,29 @@ def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION
         except (AudioError, StoreError) as e:
             problems.append(f"recording {rec['id']}: {e}")
     return done, problems
+
+
+# A live recording written to this recently may still be receiving audio from a running server.
+_LIVE_CAPTURE_S = 20
+
+
+def _close_stream(store: Store, rec: dict) -> str | None:
+    """Close an interrupted live recording into a WAV so the batch stages can finish it; or say why not."""
+    part = store.stream_audio_path(rec["id"])
+    if part.is_file() and time.time() - part.stat().st_mtime < _LIVE_CAPTURE_S:
+        return (f"recording {rec['id']} is still being captured (audio arrived in the last {_LIVE_CAPTURE_S} s); "
+                "run casenote resume again once the dictation has stopped")
+    if not part.is_file() or part.stat().st_size < 2:
+        store.discard_recording(rec["id"], reason="live dictation interrupted before any audio arrived")
+        return None
+    store.finish_stream_recording(rec["id"])
+    return None
+
+
+def complete_recording(store: Store, rec: dict, max_duration_s: float = MAX_DICTATION_S) -> ProcessResult:
+    """Run every stage still to do for a registered recording (stages already saved are kept: the
+    streaming engine saves its speaker check and transcript, then calls this)."""
+    return _run_stages(store, store.get_recording(rec["id"]), resumed=False, max_duration_s=max_duration_s)
 
 
 def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:

@@ -9,11 +9,12 @@ from assistant.store.errors import (ConsentRequired, InvalidValue, NotFound, Per
 from assistant.store.notes import NotesMixin
 from assistant.store.retention import RetentionMixin
 from assistant.store.store import PURPOSE, STAGES, StoreBase
+from assistant.store.streams import StreamsMixin
 from assistant.store.validate import officer_id as validate_officer_id
 
 __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFound", "PermissionDenied",
            "InvalidValue", "PURPOSE", "STAGES", "validate_officer_id"]
 
 
-class Store(NotesMixin, RetentionMixin, StoreBase):
+class Store(NotesMixin, RetentionMixin, StreamsMixin, StoreBase):
     """One connection to the store; open one per request or handler (they are cheap)."""
