@@ -65,6 +65,7 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 _SPEECH_PROBE_S = 30
 
+
 def has_speech(samples: np.ndarray) -> bool:
     """Silero VAD (shipped with faster-whisper): is there any speech at all? Looked for 30 s at a time
     and stopped at the first speech, so a dictation is not run through the VAD twice in full

@@ -35,24 +35,26 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 
 def long_dictation(seconds: float, voice: str = "piper", out_dir: Path | None = None) -> tuple[Path, str]:
-    """A WAV of about ``seconds`` (never more; the last piece is whole, so a little less) and its text."""
+    """A WAV of about ``seconds`` (never more: whole dictations only, so a little less) and its text."""
     from eval.synth import cached_synthesis
 
     cache = ROOT / ".cache" / "test-speech"
     out_dir = out_dir or ROOT / ".cache" / "bench-speech"
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{voice}-dictation-{int(seconds)}s.wav"
+    out = out_dir / f"{voice}-dictation-{int(seconds)}s-v2.wav"
     pieces, texts, total, rate = [], [], 0.0, None
     texts_all = gold_texts()
-    i = 0
-    while total < seconds:
+    misses = 0
+    for i in range(10_000):               # the gold texts in order, round again if needed; skip what does not fit
         text = texts_all[i % len(texts_all)]
-        i += 1
         pcm, r = _read_wav(cached_synthesis(text, voice, cache))
         rate = rate or r
         dur = len(pcm) / r + _PAUSE_S
         if total + dur > seconds and pieces:
-            break
+            misses += 1
+            if misses > len(texts_all):
+                break
+            continue
         pieces += [pcm, np.zeros(int(_PAUSE_S * r), dtype=np.int16)]
         texts.append(text)
         total += dur

@@ -104,6 +104,7 @@ class DictationStream:
         self.capped = self.revoked = False
         self._stopping = False
         self._cond = threading.Condition()
+        self._state = threading.RLock()     # speaker check and committed words: worker vs Stop
         self._paced_by_audio = paced_by_audio
         self._worker = threading.Thread(target=self._run, name="casenote-stream-decoder", daemon=True)
         if not paced_by_audio:
@@ -183,9 +184,11 @@ class DictationStream:
 
     def _masked_buffer(self, n: int) -> np.ndarray:
         audio = self._audio[:n]
-        self.speaker.update(audio)
+        with self._state:
+            self.speaker.update(audio)
+            removed = self.speaker.removed(n / SAMPLE_RATE)
         buf = audio[self._buf_start:n].copy()
-        for a, b in self.speaker.removed(n / SAMPLE_RATE):
+        for a, b in removed:
             lo, hi = max(int(a * SAMPLE_RATE) - self._buf_start, 0), int(np.ceil(b * SAMPLE_RATE)) - self._buf_start
             if hi > 0:
                 buf[lo:hi] = 0.0
@@ -215,14 +218,17 @@ class DictationStream:
     def _step(self, n: int, final: bool) -> None:
         buf = self._masked_buffer(n)
         words, seg_ends = self._decode(buf)
-        new = self.agreement.commit_all(words) if final else self.agreement.update(words)
-        self._decoded_to = n
-        now = time.monotonic()
-        for w in new:
-            self.stats.lag.append((round(w.end, 2), round(now - self._wall_at(w.end), 3)))
-        self.stats.buffer.append((round(n / SAMPLE_RATE, 2), round(len(buf) / SAMPLE_RATE, 2)))
-        if not final:
-            self._trim(n, words, seg_ends)
+        with self._state:
+            if self._stopping and not final:
+                return      # Stop was pressed meanwhile: its own final decode decides
+            new = self.agreement.commit_all(words) if final else self.agreement.update(words)
+            self._decoded_to = n
+            now = time.monotonic()
+            for w in new:
+                self.stats.lag.append((round(w.end, 2), round(now - self._wall_at(w.end), 3)))
+            self.stats.buffer.append((round(n / SAMPLE_RATE, 2), round(len(buf) / SAMPLE_RATE, 2)))
+            if not final:
+                self._trim(n, words, seg_ends)
 
     def _wall_at(self, t: float) -> float:
         """When the sample at ``t`` seconds arrived."""
@@ -274,17 +280,27 @@ class DictationStream:
         SpeakerCheck) without storing a note (``stop`` stores it; a benchmark may ``discard``)."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
-        with self._cond:
+        with self._cond, self._state:    # _state: a decode finishing now either lands before, or is dropped
             self._stopping = True
             self._cond.notify()
-        if self._worker.ident is not None:
-            self._worker.join()
-        n = self._n
-        if n > self._decoded_to:
+            n = self._n
+        if self._tail_has_speech(n):
+            if self._worker.ident is not None:
+                self._worker.join()
             self._step(n, final=True)
-        else:
-            self.agreement.commit_all(self.agreement.pending)
-        return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
+        # else: all speech is committed (the officer paused before Stop); an in-flight decode, if
+        # any, is ignored rather than waited for.
+        with self._state:
+            return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
+
+    def _tail_has_speech(self, n: int) -> bool:
+        """Is there speech after the last committed word (Silero VAD, a few milliseconds)?"""
+        from assistant.pipeline import has_speech
+
+        if self.agreement.pending:
+            return True
+        start = max(self._buf_start, int(self.agreement.committed_end * SAMPLE_RATE))
+        return n - start > SAMPLE_RATE // 10 and has_speech(self._masked_buffer(n)[start - self._buf_start:])
 
     def discard(self) -> None:
         """Erase the recording (audio and everything about it); the dictation is not kept."""
