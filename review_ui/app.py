@@ -382,6 +382,14 @@ def build_app(ctx: ServerContext | None = None) -> gr.Blocks:
         on(process_btn.click, do_process, [token, dictation, consent_ended, consent_absent, retention, contact_date],
            [note_id, tabs, note_picker, process_message] + note_outputs, progress="full")
 
+        with dictate_tab:   # live dictation (issue 13): its controls and handlers live in review_ui/live.py
+            from review_ui.live import add_live_dictation
+            add_live_dictation(ctx, current_user, token, consent_ended, consent_absent, retention, contact_date,
+                               open_note=lambda user, nid, tok: [nid, gr.update(selected="review"), gr.update(
+                                   choices=[(render.note_label(n), n["id"]) for n in visible_notes(ctx.store(), user)],
+                                   value=nid)] + note_updates(user, nid, tok),
+                               open_outputs=[note_id, tabs, note_picker] + note_outputs)
+
         def do_figures(tok):
             user = current_user(tok)
             if user.role != "evaluator":
