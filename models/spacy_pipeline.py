@@ -3,15 +3,16 @@ lemmatizer): loading ``en_core_web_sm`` once instead of twice saves about a seco
 each caller runs only the components it needs (``disable=`` per call, which is thread-safe, unlike
 ``select_pipes``).
 
-torch is kept out while spaCy loads. Nothing here needs it: the small English model runs on thinc's
-numpy ops. But thinc probes for torch on import, and an installed spaCy plugin (presidio's
+torch is kept out of the thread loading spaCy. Nothing here needs it: the small English model runs on
+thinc's numpy ops. But thinc probes for torch on import, and an installed spaCy plugin (presidio's
 ``spacy_factories`` entry point, loaded by ``spacy.load``) imports it too, which cost 3-6 s and ~250 MB
 of a 149 s ``casenote process``. Where torch is already imported (the speaker check ran first) this
-changes nothing; a later ``import torch`` (resemblyzer) works as usual.
+changes nothing, and any other thread's ``import torch`` (resemblyzer) works as usual.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
 import sys
 import threading
 
@@ -26,17 +27,31 @@ _nlp = None
 _lock = threading.Lock()
 
 
+class _NoTorchInThisThread(importlib.abc.MetaPathFinder):
+    """Refuses ``import torch`` in the threads loading spaCy only: other threads (Whisper, the speaker
+    check, the web server) import as usual, and ``sys.modules`` is never touched."""
+
+    def __init__(self):
+        self.threads: set[int] = set()
+
+    def find_spec(self, name, path=None, target=None):
+        if (name == "torch" or name.startswith("torch.")) and threading.get_ident() in self.threads:
+            raise ModuleNotFoundError(f"No module named {name!r} (not needed while spaCy loads)", name=name)
+        return None
+
+
+_finder = _NoTorchInThisThread()
+sys.meta_path.insert(0, _finder)
+
+
 @contextlib.contextmanager
 def _without_torch():
-    if "torch" in sys.modules:
-        yield
-        return
-    sys.modules["torch"] = None          # "import torch" raises ImportError while this is set
+    me = threading.get_ident()
+    _finder.threads.add(me)
     try:
         yield
     finally:
-        if sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
+        _finder.threads.discard(me)
 
 
 with _without_torch():   # spaCy imported here first, so whoever imports it after gets the torch-free thinc

@@ -29,8 +29,9 @@ _lock = threading.Lock()
 # The microphone of the (hidden) streaming Audio component is driven by the two visible buttons.
 _FIND_JS = """(re) => [...document.querySelectorAll('#live-mic button')].find(
   b => re.test((b.getAttribute('aria-label') || '') + ' ' + b.textContent))"""
-_START_MIC_JS = """(key) => { if (key) { const find = %s; setTimeout(() => {
-  const b = find(/record/i); if (b) b.click(); }, 50); } return key; }""" % _FIND_JS
+# Run only after the server accepted the start (``.success``): no consent, no microphone.
+_START_MIC_JS = """() => { const find = %s; setTimeout(() => {
+  const b = find(/record/i); if (b) b.click(); }, 50); return []; }""" % _FIND_JS
 _STOP_MIC_JS = """() => { const find = %s; const b = find(/stop/i); if (b) b.click(); return []; }""" % _FIND_JS
 
 
@@ -118,7 +119,7 @@ def add_live_dictation(ctx, current_user, token, consent_ended, consent_absent, 
                  "after Stop)."] + list(open_note(user, result.note_id, tok)))
 
     start.click(do_start, [token, consent_ended, consent_absent, retention, contact_date],
-                [key, stop, start, live, live_message]).then(None, [key], [key], js=_START_MIC_JS)
+                [key, stop, start, live, live_message]).success(None, None, None, js=_START_MIC_JS)
     mic.stream(do_chunk, [token, key, mic], [live, live_message], stream_every=0.5, time_limit=MAX_DICTATION_S,
                concurrency_limit=None)
     stop.click(None, None, None, js=_STOP_MIC_JS)

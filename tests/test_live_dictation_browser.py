@@ -22,7 +22,7 @@ def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, play
 
     wav = cached_synthesis(SPOKEN, "piper", ROOT / ".cache" / "test-speech")
     args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                            f"--use-file-for-fake-audio-capture={wav}%noloop"]
+                            f"--use-file-for-fake-audio-capture={wav}"]   # looping: it starts before Record
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     try:
         page = browser.new_context(permissions=["microphone"]).new_page()
