@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -177,38 +176,14 @@ def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
 
 def warm_text_models(contact_date: dt.date | None = None) -> None:
     """Load what redaction and extraction need (the one spaCy pipeline, the allow-list, lexicons and
-    matchers) by running both once on a short text. ``process`` does this in a background thread
-    while Whisper decodes (CTranslate2 releases the GIL), so the text stages find their models ready;
-    the streaming engine does it when a dictation starts."""
+    matchers) by running both once on a short text. The streaming engine does this when a dictation
+    starts, so Stop finds them ready. ``process`` does not: loading them beside Whisper's decoding
+    slowed the decoding by more than the load takes, and raised peak memory from ~550 to ~670 MB
+    (benchmarks/process_bench.py); after it, spaCy reuses memory the decoding freed."""
     from assistant.extraction import extract
     from redaction import redact
 
     extract(redact("Warm up. Seen at the office today.").text, contact_date or dt.date.today())
-
-
-def _warm_quietly() -> None:
-    try:
-        warm_text_models()
-    except Exception:   # noqa: BLE001 - the real call after it reports any error, in the caller's thread
-        pass
-
-
-class _Warming:
-    """Loads the text models in a background thread, started when Whisper begins decoding."""
-
-    def __init__(self, needed: bool):
-        self.thread = threading.Thread(target=_warm_quietly, name="casenote-warm-text-models", daemon=True) \
-            if needed else None
-
-    def start(self) -> None:
-        if self.thread is not None and not self.thread.is_alive() and self.thread.ident is None:
-            self.thread.start()
-
-    def join(self, timing: dict) -> None:
-        if self.thread is not None and self.thread.ident is not None:
-            t0 = time.perf_counter()
-            self.thread.join()
-            timing["wait_for_text_models_s"] = round(time.perf_counter() - t0, 3)
 
 
 def _speaker_stage(store: Store, rec: dict, samples: np.ndarray):
@@ -234,7 +209,7 @@ def apply_removed(samples: np.ndarray, removed) -> np.ndarray:
 
 
 def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.ndarray | None,
-                  timing: dict, warming: _Warming) -> tuple[dict, dict]:
+                  timing: dict) -> tuple[dict, dict]:
     """Speaker check then transcription, each skipped when its result is saved already (a resumed
     run, or a streamed dictation whose engine saved both). Returns (speaker check dict, transcript dict)."""
     from assistant.speaker import SpeakerCheck
@@ -253,7 +228,7 @@ def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.nd
     t0 = time.perf_counter()
     if tr_d is None:
         fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
-        tr_d = transcribe(masked, on_decoding=warming.start).to_dict()
+        tr_d = transcribe(masked).to_dict()
         store.save_stage_result(rid, "transcribed", tr_d)
     timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_transcribe")
@@ -270,15 +245,13 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
     if existing:
         return _result(store, existing, rid, resumed=True)
     timing: dict[str, float] = {}
-    warming = _Warming(needed=store.stage_result(rid, "extracted") is None)
-    check_d, tr_d = _audio_stages(store, rec, max_duration_s, samples, timing, warming)
+    check_d, tr_d = _audio_stages(store, rec, max_duration_s, samples, timing)
     transcript = Transcript.from_dict(tr_d)
     if not transcript.text.strip():
         check = SpeakerCheck.from_dict(check_d)
         gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
         store.discard_recording(rid, reason="no speech")
         raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
-    warming.join(timing)
     red_d, ext_d = _text_stages(store, rec, transcript, timing)
     t0 = time.perf_counter()
     note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)

@@ -169,11 +169,8 @@ def assemble(fw_segments, offset_s: float = 0.0) -> tuple[str, list[Segment]]:
 
 
 def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions = TranscribeOptions(),
-               max_duration_s: float | None = None, on_decoding=None) -> Transcript:
-    """Transcribe a file path or 16 kHz mono float32 samples (English).
-
-    ``on_decoding``, if given, is called once the VAD and features are computed and decoding
-    begins: ``process`` loads the text models in another thread from then on, beside the decoding."""
+               max_duration_s: float | None = None) -> Transcript:
+    """Transcribe a file path or 16 kHz mono float32 samples (English)."""
     if not isinstance(audio, np.ndarray):
         audio = load_audio(audio, **({"max_duration_s": max_duration_s} if max_duration_s else {}))
     model, info, load_s = load_model(options.model, options.compute_type)
@@ -181,8 +178,6 @@ def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions
     kwargs = decode_options(options, terms)
     t0 = time.perf_counter()
     seg_iter, tinfo = model.transcribe(audio, **kwargs)
-    if on_decoding is not None:
-        on_decoding()
     text, segments = assemble(seg_iter)
     elapsed = time.perf_counter() - t0
     return Transcript(
