@@ -21,9 +21,11 @@ import numpy as np
 from assistant.audio import SAMPLE_RATE, AudioError, load_audio
 from assistant.store import Store, StoreError, validate_officer_id
 from assistant.store.faults import fault_point
+from assistant.store.streams import is_stream
 from assistant.store.validate import contact_date as validate_contact_date
 
-__all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256"]
+__all__ = ["MAX_DICTATION_S", "ProcessResult", "NoSpeech", "process_dictation", "resume_all", "file_sha256",
+           "warm_text_models", "apply_removed", "has_speech", "complete_recording"]
 
 # A post-session dictation, not a whole interview: longer recordings are refused. This is a privacy
 # control, so callers may lower it but never raise it (process_dictation clamps to it).
@@ -59,11 +61,17 @@ def file_sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def _has_speech(samples: np.ndarray) -> bool:
-    """Silero VAD (shipped with faster-whisper): is there any speech at all?"""
+_SPEECH_PROBE_S = 30
+
+
+def has_speech(samples: np.ndarray) -> bool:
+    """Silero VAD (shipped with faster-whisper): is there any speech at all? Looked for 30 s at a time
+    and stopped at the first speech, so a dictation is not run through the VAD twice in full
+    (transcription runs it again)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    return bool(get_speech_timestamps(samples, VadOptions()))
+    step = _SPEECH_PROBE_S * SAMPLE_RATE
+    return any(get_speech_timestamps(samples[i:i + step], VadOptions()) for i in range(0, len(samples), step))
 
 
 def known_identifiers(names=(), date_of_birth: str | None = None):
@@ -108,7 +116,7 @@ def process_dictation(audio: str | os.PathLike, officer: str, consent_id: str,
     sha = file_sha256(src)
     rec = store.find_recording(consent_id, sha)
     if rec is None:
-        if not _has_speech(samples):
+        if not has_speech(samples):
             raise NoSpeech(f"{src}: no speech was found in the recording (silence or noise only); nothing was kept.")
         rec = store.add_recording(consent_id, officer, sha, src.suffix, len(samples) / SAMPLE_RATE, date)
         resumed = False
@@ -127,6 +135,15 @@ def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION
     store = store or Store()
     done, problems = [], []
     for rec in store.unfinished_recordings():
+        if is_stream(rec):   # a live dictation cut off (tab closed, connection dropped, server killed)
+            problem = _close_stream(store, rec)
+            if problem:
+                problems.append(problem)
+                continue
+            try:
+                rec = store.get_recording(rec["id"])
+            except StoreError:
+                continue      # discarded: it held no audio at all
         if rec["stage"] == "importing" and not store.audio_intact(rec["id"], rec["sha256"]):
             problems.append(f"recording {rec['id']} was interrupted while its audio was being copied; run "
                             f"casenote process AUDIO --officer {rec['officer']} --consent {rec['consent_id']} "
@@ -139,6 +156,29 @@ def resume_all(store: Store | None = None, max_duration_s: float = MAX_DICTATION
         except (AudioError, StoreError) as e:
             problems.append(f"recording {rec['id']}: {e}")
     return done, problems
+
+
+# A live recording written to this recently may still be receiving audio from a running server.
+_LIVE_CAPTURE_S = 20
+
+
+def _close_stream(store: Store, rec: dict) -> str | None:
+    """Close an interrupted live recording into a WAV so the batch stages can finish it; or say why not."""
+    part = store.stream_audio_path(rec["id"])
+    if part.is_file() and time.time() - part.stat().st_mtime < _LIVE_CAPTURE_S:
+        return (f"recording {rec['id']} is still being captured (audio arrived in the last {_LIVE_CAPTURE_S} s); "
+                "run casenote resume again once the dictation has stopped")
+    if not part.is_file() or part.stat().st_size < 2:
+        store.discard_recording(rec["id"], reason="live dictation interrupted before any audio arrived")
+        return None
+    store.finish_stream_recording(rec["id"])
+    return None
+
+
+def complete_recording(store: Store, rec: dict, max_duration_s: float = MAX_DICTATION_S) -> ProcessResult:
+    """Run every stage still to do for a registered recording (stages already saved are kept: the
+    streaming engine saves its speaker check and transcript, then calls this)."""
+    return _run_stages(store, store.get_recording(rec["id"]), resumed=False, max_duration_s=max_duration_s)
 
 
 def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
@@ -160,47 +200,96 @@ def _decode_stored(store: Store, rid: str, max_duration_s: float) -> np.ndarray:
     return samples.astype(np.float32, copy=False)
 
 
+def warm_text_models(contact_date: dt.date | None = None) -> None:
+    """Load what redaction and extraction need (the one spaCy pipeline, the allow-list, lexicons and
+    matchers) by running both once on a short text. The streaming engine does this when a dictation
+    starts, so Stop finds them ready. ``process`` does not: loading them beside Whisper's decoding
+    slowed the decoding by more than the load takes, and raised peak memory from ~550 to ~670 MB
+    (benchmarks/process_bench.py); after it, spaCy reuses memory the decoding freed."""
+    from assistant.extraction import extract
+    from redaction import redact
+
+    extract(redact("Warm up. Seen at the office today.").text, contact_date or dt.date.today())
+
+
+def _speaker_stage(store: Store, rec: dict, samples: np.ndarray):
+    """(masked samples, SpeakerCheck, its dict): judged once and saved, or re-applied from the saved report."""
+    from assistant.speaker import SpeakerCheck, check_speaker
+
+    check_d = store.stage_result(rec["id"], "speaker_checked")
+    if check_d is None:
+        masked, check = check_speaker(samples, store.get_voiceprint(rec["officer"]))
+        check_d = check.to_dict()
+        store.save_stage_result(rec["id"], "speaker_checked", check_d)
+        return masked, check, check_d
+    check = SpeakerCheck.from_dict(check_d)   # re-apply the saved decision rather than judging again
+    return apply_removed(samples, check.removed), check, check_d
+
+
+def apply_removed(samples: np.ndarray, removed) -> np.ndarray:
+    """``samples`` with the stretches the speaker check removed replaced by silence."""
+    masked = samples.copy()
+    for a, b in removed:
+        masked[int(a * SAMPLE_RATE):int(np.ceil(b * SAMPLE_RATE))] = 0.0
+    return masked
+
+
+def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.ndarray | None,
+                  timing: dict) -> tuple[dict, dict]:
+    """Speaker check then transcription, each skipped when its result is saved already (a resumed
+    run, or a streamed dictation whose engine saved both). Returns (speaker check dict, transcript dict)."""
+    from assistant.speaker import SpeakerCheck
+    from assistant.transcribe import transcribe
+
+    rid = rec["id"]
+    check_d, tr_d = store.stage_result(rid, "speaker_checked"), store.stage_result(rid, "transcribed")
+    if check_d is not None and tr_d is not None:
+        return check_d, tr_d
+    if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
+        samples = _decode_stored(store, rid, max_duration_s)
+    t0 = time.perf_counter()
+    masked, check, check_d = _speaker_stage(store, rec, samples)
+    timing["speaker_check_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_speaker_check")
+    t0 = time.perf_counter()
+    if tr_d is None:
+        fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
+        tr_d = transcribe(masked).to_dict()
+        store.save_stage_result(rid, "transcribed", tr_d)
+    timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
+    fault_point("after_transcribe")
+    return check_d, tr_d
+
+
 def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
                 samples: np.ndarray | None = None) -> ProcessResult:
-    from assistant.speaker import SpeakerCheck, check_speaker
-    from assistant.transcribe import Transcript, transcribe
+    from assistant.speaker import SpeakerCheck
+    from assistant.transcribe import Transcript
 
     rid = rec["id"]
     existing = store.note_for_recording(rid)
     if existing:
         return _result(store, existing, rid, resumed=True)
     timing: dict[str, float] = {}
-    if samples is None:   # resuming: decode the stored copy (the same bytes, checked by SHA-256 on import)
-        samples = _decode_stored(store, rid, max_duration_s)
-
-    t0 = time.perf_counter()
-    check_d = store.stage_result(rid, "speaker_checked")
-    if check_d is None:
-        masked, check = check_speaker(samples, store.get_voiceprint(rec["officer"]))
-        check_d = check.to_dict()
-        store.save_stage_result(rid, "speaker_checked", check_d)
-    else:  # re-apply the saved decision rather than judging again
-        check = SpeakerCheck.from_dict(check_d)
-        masked = samples.copy()
-        for a, b in check.removed:
-            masked[int(a * SAMPLE_RATE):int(np.ceil(b * SAMPLE_RATE))] = 0.0
-    timing["speaker_check_s"] = round(time.perf_counter() - t0, 3)
-    fault_point("after_speaker_check")
-
-    t0 = time.perf_counter()
-    tr_d = store.stage_result(rid, "transcribed")
-    if tr_d is None:
-        fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
-        tr_d = transcribe(masked).to_dict()
-        store.save_stage_result(rid, "transcribed", tr_d)
+    check_d, tr_d = _audio_stages(store, rec, max_duration_s, samples, timing)
     transcript = Transcript.from_dict(tr_d)
-    timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
-    fault_point("after_transcribe")
     if not transcript.text.strip():
+        check = SpeakerCheck.from_dict(check_d)
         gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
         store.discard_recording(rid, reason="no speech")
         raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
+    red_d, ext_d = _text_stages(store, rec, transcript, timing)
+    t0 = time.perf_counter()
+    note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
+    note_id = store.complete_note(rid, note)
+    timing["store_s"] = round(time.perf_counter() - t0, 3)
+    timing["total_s"] = round(sum(timing.values()), 3)
+    return _result(store, note_id, rid, resumed=resumed, timing=timing)
 
+
+def _text_stages(store: Store, rec: dict, transcript, timing: dict) -> tuple[dict, dict]:
+    """Redaction then extraction of the transcript, each saved before the next starts."""
+    rid = rec["id"]
     t0 = time.perf_counter()
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
@@ -218,13 +307,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
         store.save_stage_result(rid, "extracted", ext_d)
     timing["extract_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_extract")
-
-    t0 = time.perf_counter()
-    note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
-    note_id = store.complete_note(rid, note)
-    timing["store_s"] = round(time.perf_counter() - t0, 3)
-    timing["total_s"] = round(sum(timing.values()), 3)
-    return _result(store, note_id, rid, resumed=resumed, timing=timing)
+    return red_d, ext_d
 
 
 def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:

