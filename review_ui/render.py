@@ -7,6 +7,8 @@ script (``static/review.js``) does that by event delegation, no inline handlers.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import bisect
 import re
 from html import escape
@@ -90,8 +92,19 @@ def transcript_html(note: dict) -> str:
     return f'<div class="cn-transcript" id="cn-transcript-text">{"".join(out)}</div>{caption}'
 
 
+def _with_weekday(name: str, text: str) -> str:
+    """Dates are shown with their weekday ("2026-03-13T10:00 (Friday)"), so a misread day is seen."""
+    if name not in ("contact_date", "next_appointment"):
+        return text
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{text} ({day.strftime('%A')})"
+
+
 def _value_html(name: str, value) -> str:
-    text = value_to_text(name, value)
+    text = _with_weekday(name, value_to_text(name, value))
     if not text:
         return '<span class="cn-empty">none</span>'
     if name in ("needs_discussed", "risk_flags"):  # codes: compact tags
@@ -130,6 +143,8 @@ def field_card_html(note: dict, name: str, current: bool = False) -> str:
             play = f' tabindex="0" role="button" aria-label="Play from: {_e(ev.get("text", ""))}"' if t_attr else ""
             quotes.append(f'<q class="cn-evidence"{t_attr}{play}>{_e(ev.get("text", ""))}</q>')
         parts.append('<div class="cn-evidence-list">' + " ".join(quotes) + "</div>")
+        if field.get("reason"):   # e.g. both readings of an ambiguous date: never resolved silently
+            parts.append(f'<div class="cn-reason">{_e(field["reason"])}</div>')
     elif field.get("reason"):
         parts.append(f'<div class="cn-reason">{_e(field["reason"])}</div>')
     else:

@@ -19,6 +19,9 @@ from assistant.extraction import extract
 from assistant.extraction.disfluency import clean
 from tests.test_extraction import redacted as _redacted
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 TUESDAY = dt.date(2026, 3, 10)
 GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
 

@@ -10,7 +10,7 @@ import pytest
 from tests.test_review_ui_browser import CHROMIUM_ARGS, CHROMIUM, ROOT, open_review, server, sign_in  # noqa: F401
 from tests.test_review_ui_browser import playwright  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.spacy]
 
 SPOKEN = ("Office appointment today. He arrived on time and we talked about his job search. He has an interview "
           "at a warehouse next week. I have no concerns about alcohol at the moment. He agreed to bring his "

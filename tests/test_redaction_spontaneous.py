@@ -6,6 +6,9 @@ import pytest
 
 from redaction import redact
 
+# Every test here runs the spaCy English model (redaction or extraction).
+pytestmark = pytest.mark.spacy
+
 
 @pytest.mark.parametrize("text, name", [
     ("Tunde Bakare, this was a phone appointment, two o'clock.", "Tunde"),

@@ -321,3 +321,19 @@ def test_handlers_take_the_user_from_the_session_cookie_only(store):
     ctx.end_session(officer)
     with pytest.raises(AccessDenied, match="session has ended"):
         handlers.open(nid, request(officer))
+
+
+def test_dates_show_their_weekday_and_an_ambiguous_one_both_readings():
+    """The card shows a date with its weekday, and a date the words leave open with both readings
+    (extraction never resolves 'next Wednesday' said on a Tuesday silently)."""
+    from assistant.extraction import extract
+
+    x = extract("Office visit today. Next appointment is next Wednesday at ten.", dt.date(2026, 3, 10))
+    appt = x.fields["next_appointment"]
+    note = {"officer": "jsmith", "fields": {"next_appointment": {
+        "value": appt.value, "reason": appt.reason,
+        "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in appt.evidence]}}}
+    card = render.field_card_html(note, "next_appointment")
+    assert appt.value is None and "2026-03-11" in card and "2026-03-18" in card, card
+    note["fields"]["next_appointment"].update(value="2026-03-13T10:00", reason=None)
+    assert "2026-03-13T10:00 (Friday)" in render.field_card_html(note, "next_appointment")

@@ -282,8 +282,8 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0,
             cands = [{"value": stamp(d), "weekday": WEEKDAYS[d.weekday()].title(), "reading": why_}
                      for d, why_ in two]
             return Appointment(None, span, f"'next {WEEKDAYS[wd].title()}' said on a "
-                               f"{WEEKDAYS[contact.weekday()].title()} can mean {two[0][0].isoformat()} or "
-                               f"{two[1][0].isoformat()}: choose one", cands)
+                               f"{WEEKDAYS[contact.weekday()].title()} can mean {two[0][0].isoformat()} ({two[0][1]}) or "
+                               f"{two[1][0].isoformat()} ({two[1][1]}): choose one", cands)
     if date is None:
         return Appointment(None, span, why or "no date was said for the next appointment")
     if time is None:
