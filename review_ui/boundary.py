@@ -36,7 +36,7 @@ COOKIE = "casenote_session"
 MAX_UPLOAD_BYTES = 15 * 60 * 48_000 * 2 * 2 + 1024 * 1024
 PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 # Gradio routes the screen never needs: refused even to a signed-in user.
-REFUSED_PREFIXES = ("/login/", "/logout", "/gradio_api/proxy=", "/gradio_api/stream", "/gradio_api/file/",
+REFUSED_PREFIXES = ("/login/", "/logout", "/gradio_api/proxy=", "/gradio_api/file/",
                     "/gradio_api/run-history", "/gradio_api/runs", "/gradio_api/vibe", "/gradio_api/undo-vibe",
                     "/gradio_api/process_recording", "/gradio_api/dev", "/gradio_api/custom_component",
                     "/monitoring", "/gradio_api/mcp", "/gradio_api/reset")
@@ -44,7 +44,12 @@ _FILE_ROUTE = "/gradio_api/file="
 _BACKGROUND_ROUTES = ("/gradio_api/heartbeat/", "/gradio_api/queue/data", "/gradio_api/queue/status")
 _BODY_HASH_ROUTES = ("/gradio_api/queue/join", "/gradio_api/cancel")
 # Routes whose JSON body carries event inputs: every file input in it is checked here.
-_EVENT_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
+_EVENT_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/",
+                 "/gradio_api/stream/")
+# Live dictation posts each microphone chunk to its running event (POST /gradio_api/stream/<event>,
+# checked like any event: the caller's own session hash, files only from the caller's upload area);
+# Gradio's media playlists under /gradio_api/stream/ (GET) are never used and stay refused.
+_STREAM_ROUTE = "/gradio_api/stream/"
 _MAX_JSON_BODY = 4 * 1024 * 1024
 _MAX_LOGIN_BODY = 8 * 1024
 
@@ -137,7 +142,7 @@ class Boundary:
         if session is None:
             return await _refuse(scope, 401, "Sign in first: POST /login with username and password.")(
                 scope, receive, send)
-        if path.startswith(REFUSED_PREFIXES):
+        if path.startswith(REFUSED_PREFIXES) or (path.startswith(_STREAM_ROUTE) and method != "POST"):
             return await _refuse(scope, 404, "Not found.")(scope, receive, send)
         if path.startswith(_FILE_ROUTE) and not self._own_upload(session.user, path[len(_FILE_ROUTE):]):
             return await _refuse(scope, 403, "You cannot open this file.")(scope, receive, send)
@@ -289,7 +294,9 @@ async def _officer_upload(request: Request, ctx, blocks) -> Response:
     if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
         return JSONResponse({"detail": "The dictation is too large (15 minutes at most)."}, status_code=413)
     area = upload_area(ctx.home(), session.user.name)
-    clear_upload_area(area)  # one dictation at a time: a new upload replaces an unprocessed one
+    # An earlier, abandoned upload goes; the last minute's stay: live dictation uploads its microphone
+    # chunks one after another, and each must still be there when its event reads it.
+    clear_upload_area(area, older_than_s=60)
     area.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         files, _, _ = await upload_fn(request, str(area), MAX_UPLOAD_BYTES, None, force_move=True)
@@ -305,7 +312,16 @@ async def _officer_upload(request: Request, ctx, blocks) -> Response:
     return JSONResponse(files)
 
 
-def clear_upload_area(area: Path) -> None:
-    """Delete everything in one officer's upload area (after processing, on cancel, at sign-out)."""
-    if area.is_dir():
+def clear_upload_area(area: Path, older_than_s: float | None = None) -> None:
+    """Delete everything in one officer's upload area (after processing, on cancel, at sign-out), or
+    only what is older than ``older_than_s`` seconds."""
+    if not area.is_dir():
+        return
+    if older_than_s is None:
         shutil.rmtree(area, ignore_errors=True)
+        return
+    import time
+
+    for f in area.rglob("*"):
+        if f.is_file() and time.time() - f.stat().st_mtime > older_than_s:
+            f.unlink(missing_ok=True)

@@ -120,6 +120,9 @@ class LiveHandlers:
         with _lock:
             _streams.pop(k, None)
         result = stream.stop()
+        # The microphone's chunks passed through the officer's upload area; the store now has the audio.
+        from review_ui.boundary import clear_upload_area, upload_area
+        clear_upload_area(upload_area(self.ctx.home(), user.name))
         choices = [(render.note_label(n), n["id"]) for n in visible_notes(self.ctx.store(), user)]
         return ([None, gr.update(interactive=False), gr.update(interactive=True),
                  f"Stopped: note {result.note_id} is ready for review ({result.timing['stop_to_review_s']:.1f} s "

@@ -34,7 +34,13 @@ def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, play
         page.locator("#consent-ended input").check()
         page.locator("#consent-absent input").check()
         page.locator("#start-dictation").click()
-        page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value", timeout=180000)
+        try:
+            page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
+                                   timeout=60000)
+        except Exception:
+            raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
+                                 + page.locator("#notice").inner_text() + " | consents: "
+                                 + str(server.store().list_consents("nmic"))) from None
         before_stop = page.locator("#live-transcript textarea").input_value()
         assert server.store().list_notes(officer="nmic") == []
         page.locator("#stop-dictation").click()

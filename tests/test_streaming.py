@@ -52,7 +52,17 @@ def _stream_in_chunks(samples, store, consent, chunk_s=0.5, **kw):
     return stream, seen
 
 
+
+def _stored_samples(store, recording_id) -> np.ndarray:
+    """The stored recording, decrypted in memory and decoded (the store keeps no clear copy)."""
+    import io
+
+    from faster_whisper import decode_audio
+
+    return decode_audio(io.BytesIO(store.recording_audio_bytes(recording_id)), sampling_rate=16000)
+
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_stream_commits_monotonically_and_matches_batch_then_stores_the_note(speak):
     from assistant.transcribe import transcribe
 
@@ -73,12 +83,14 @@ def test_stream_commits_monotonically_and_matches_batch_then_stores_the_note(spe
     batch = transcribe(samples).text
     assert score_utterance(normalise(batch), normalise(final)).wer <= 0.05
     assert score_utterance(DICTATION, final).wer <= 0.15
-    # The stored recording is the audio that was streamed, as a WAV the batch stages can read.
-    stored = load_audio(store.recording_audio_path(result.recording_id))
+    # The stored recording is the audio that was streamed, encrypted at rest (no playable file).
+    assert not store.recording_audio_path(result.recording_id).read_bytes().startswith(b"RIFF")
+    stored = _stored_samples(store, result.recording_id)
     assert abs(len(stored) - len(samples)) <= 1 and np.max(np.abs(stored - samples)) < 2e-4
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 @pytest.mark.shared
 def test_stream_on_real_speech_is_as_accurate_as_batch(real_speech):
     from assistant.transcribe import transcribe
@@ -100,6 +112,7 @@ def test_stream_on_real_speech_is_as_accurate_as_batch(real_speech):
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_revoking_consent_mid_stream_stops_capture_and_erases_it(speak):
     samples = load_audio(speak(DICTATION))
     store = Store()
@@ -117,6 +130,7 @@ def test_revoking_consent_mid_stream_stops_capture_and_erases_it(speak):
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_capture_stops_at_the_cap(speak):
     samples = load_audio(speak(DICTATION))
     store = Store()
@@ -145,6 +159,7 @@ for i in range(0, len(samples), 1600):
 
 
 @pytest.mark.slow
+@pytest.mark.spacy
 def test_killed_stream_then_resume_gives_exactly_one_note(speak, monkeypatch):
     import assistant.pipeline as pipeline
 
@@ -165,7 +180,7 @@ def test_killed_stream_then_resume_gives_exactly_one_note(speak, monkeypatch):
     note = Store().get_note(done[0].note_id)
     assert note["status"] == "pending_review" and "[PERSON_1]" in note["transcript"]
     # About half the dictation was captured before the kill, and it all made it into the note.
-    assert 0.3 < len(load_audio(Store().recording_audio_path(rec["id"]))) / len(load_audio(wav)) < 0.8
+    assert 0.3 < len(_stored_samples(Store(), rec["id"])) / len(load_audio(wav)) < 0.8
     r = subprocess.run([sys.executable, "-m", "assistant", "resume", "--json"], env=env, capture_output=True,
                        text=True, timeout=600)
     assert r.returncode == 0 and json.loads(r.stdout)["completed"] == []
