@@ -33,7 +33,7 @@ DICTATION = ("Post session note. I saw John Smith at the office today and he att
 
 
 def _run(args, home):
-    env = {**os.environ, "CASENOTE_HOME": home}
+    env = {"CASENOTE_PASSPHRASE": "benchmark passphrase (scratch store)", **os.environ, "CASENOTE_HOME": home}
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "assistant", *args], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -70,7 +70,7 @@ def main() -> None:
     rows = []
     for _ in range(a.runs):
         with tempfile.TemporaryDirectory() as home:
-            env = {**os.environ, "CASENOTE_HOME": home}
+            env = {"CASENOTE_PASSPHRASE": "benchmark passphrase (scratch store)", **os.environ, "CASENOTE_HOME": home}
             plain_wall, _, plain_peak = _peak_mb_of([sys.executable, str(ROOT / "benchmarks" / "plain_whisper.py"),
                                                      str(wav)], env)
             _, out = _run(["consent", "grant", "--officer", "bench", "--json"], home)

@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 os.environ["CASENOTE_HOME"] = tempfile.mkdtemp(prefix="casenote-ui-bench-")
+# A scratch store of its own: its passphrase is only ever this benchmark's.
+os.environ.setdefault("CASENOTE_PASSPHRASE", "benchmark passphrase (scratch store)")
 
 
 def timed(fn, n):

@@ -40,6 +40,8 @@ CHUNK_S = 0.1
 
 _HOME = tempfile.TemporaryDirectory(prefix="casenote-stream-bench-")   # one store per run (models cache too)
 os.environ["CASENOTE_HOME"] = _HOME.name
+# A scratch store of its own: its passphrase is only ever this benchmark's.
+os.environ.setdefault("CASENOTE_PASSPHRASE", "benchmark passphrase (scratch store)")
 
 
 def _stream(samples, model, paced_by_audio, store=None, consent=None):
