@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip "setuptools<81" wheel
 	# torch first, pinned: 2.13.0 is a CPU build on this machine's disk (anything else pulls CUDA).
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[test]"
+	# test: the suite's own tools; cluster: Ray, so the Ray evaluation is tested too (optional at run time).
+	$(BIN)/pip install -q -e ".[test,cluster]"
 	touch $(STAMP)
 
 install: system-deps $(STAMP)
