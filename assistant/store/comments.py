@@ -5,6 +5,7 @@ new personal data gets new ones, sealed with the others."""
 from __future__ import annotations
 
 from assistant.store.errors import InvalidValue
+from assistant.store.notes import typed_text
 from assistant.store.store import now_iso
 
 __all__ = ["CommentsMixin", "MAX_COMMENT_CHARS"]
@@ -18,10 +19,7 @@ class CommentsMixin:
         n = self._note_row(note_id)
         self._require_reviewer(n, user)
         self._require_pending(n)
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidValue("the comment is empty")
-        if len(text) > MAX_COMMENT_CHARS:
-            raise InvalidValue(f"the comment is over {MAX_COMMENT_CHARS} characters")
+        typed_text(text, "the comment", MAX_COMMENT_CHARS)
         if field is not None and not self._one("SELECT 1 FROM fields WHERE note_id=? AND name=?", (note_id, field)):
             raise InvalidValue(f"note {note_id} has no field {field!r}")
         text = self._redact_for_note(note_id, text.strip())

@@ -359,10 +359,7 @@ class NotesMixin:
         n = self._note_row(note_id)
         self._require_reviewer(n, user)
         self._require_pending(n)
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidValue("the corrected transcript is empty")
-        if len(text) > MAX_TEXT_CHARS:
-            raise InvalidValue(f"the corrected transcript is over {MAX_TEXT_CHARS} characters")
+        typed_text(text, "the corrected transcript", MAX_TEXT_CHARS)
         key = self._key(n["recording_id"])
         originals = unseal(key, n["originals_sealed"])
         doc = self._current_doc(n, key)
@@ -524,6 +521,15 @@ def _value_swapper(added: dict[str, str], removed: set[str], originals: dict):
                 text = text.replace(ph, originals[ph])
         return text
     return lambda value: note_text.redact_value(value, one)
+
+
+def typed_text(text, what: str, limit: int) -> str:
+    """``text`` a person typed, refused (InvalidValue) when it is not text, empty or over ``limit``."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidValue(f"{what} is empty")
+    if len(text) > limit:
+        raise InvalidValue(f"{what} is over {limit} characters")
+    return text
 
 
 def _csv_safe(value: str) -> str:
