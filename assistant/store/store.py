@@ -14,6 +14,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import numpy as np
 import sqlite_utils
 
 from assistant import paths
-from assistant.store import dbfile, keys, validate
+from assistant.store import connections, dbfile, keys, validate
 from assistant.store.audiofile import audio_key, decrypt_chunks, encrypt_stream
 from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError
 from assistant.store.faults import fault_point
@@ -38,6 +39,16 @@ STAGES = ("importing", "imported", "speaker_checked", "transcribed", "redacted",
 
 
 _BUSY_TIMEOUT_MS = 30_000   # writers queue behind each other (Gradio threads, CLI) rather than fail
+
+
+class _Closed:
+    """Stands in for the connection of a closed ``Store``: the connection now serves another one."""
+
+    def __getattr__(self, name):
+        raise dbfile.ProgrammingError("Cannot operate on a closed Store.")
+
+
+_CLOSED = _Closed()
 
 
 def now_iso() -> str:
@@ -66,7 +77,11 @@ class StoreBase:
             dbfile.encrypt_in_place(self.path, keys.subkey(master, "sqlcipher"))
         fresh = not self.path.exists()
         # Autocommit mode: transactions are explicit (``_tx``), so a multi-row change is all or nothing.
-        self.conn = dbfile.connect(self.path, keys.subkey(master, "sqlcipher"))
+        # The connection is borrowed from this process's kept ones (``connections``): a warm page cache.
+        lease = connections.borrow(self.path, keys.subkey(master, "sqlcipher"))
+        self.conn = lease.conn
+        self._give_back = weakref.finalize(self, connections.give_back, lease)   # also if never closed
+        self._give_back.atexit = False
         self._lock = threading.RLock()
         if fresh:
             os.chmod(self.path, 0o600)
@@ -76,7 +91,9 @@ class StoreBase:
         self._encrypt_plain_audio()
 
     def close(self) -> None:
-        self.conn.close()
+        """Hand the connection back (it is kept for the next ``Store``); this object is done."""
+        self._give_back()
+        self.conn = self.db = _CLOSED
 
     def __enter__(self):
         return self
@@ -271,6 +288,7 @@ class StoreBase:
             fault_point("revoke_before_commit")
             self._audit(by, "consent.revoke", consent_id=consent_id, detail={"erased": counts})
         counts["wal_checkpointed"] = self.checkpoint()
+        connections.forget(self.path)   # no kept connection's page cache holds the erased rows
         return counts
 
     # -- recordings: the pipeline's persisted state -------------------------------------------------
