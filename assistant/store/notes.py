@@ -159,6 +159,12 @@ class NotesMixin:
         self.audio_path(note_id, user)
         return self.recording_audio_chunks(self._note_row(note_id)["recording_id"])
 
+    def audio_bytes(self, note_id: str, user: str) -> memoryview:
+        """The note's whole audio decrypted in memory (only the note's officer), for a player that
+        seeks; decrypted straight into one buffer, no clear copy written anywhere."""
+        self.audio_path(note_id, user)
+        return self.recording_audio_bytes(self._note_row(note_id)["recording_id"])
+
     def audio_media_type(self, note_id: str) -> str:
         import mimetypes
 

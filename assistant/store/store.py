@@ -23,7 +23,7 @@ import sqlite_utils
 
 from assistant import paths
 from assistant.store import connections, dbfile, keys, validate
-from assistant.store.audiofile import audio_key, decrypt_chunks, encrypt_stream
+from assistant.store.audiofile import audio_key, decrypt_chunks, decrypt_file, encrypt_stream
 from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError
 from assistant.store.faults import fault_point
 from assistant.store.migrations import migrate
@@ -359,8 +359,12 @@ class StoreBase:
             raise NotFound(f"the audio of recording {recording_id} is not stored")
         return decrypt_chunks(path, audio_key(self._key(recording_id)))
 
-    def recording_audio_bytes(self, recording_id: str) -> bytes:
-        return b"".join(self.recording_audio_chunks(recording_id))
+    def recording_audio_bytes(self, recording_id: str) -> memoryview:
+        """The whole decrypted audio, in memory only (a bytes-like view)."""
+        path = self.recording_audio_path(recording_id)
+        if not path.is_file():
+            raise NotFound(f"the audio of recording {recording_id} is not stored")
+        return decrypt_file(path, audio_key(self._key(recording_id)))
 
     def audio_intact(self, recording_id: str, sha256: str) -> bool:
         """Is the stored audio whole, authentic and the file registered?"""
