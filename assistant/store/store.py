@@ -68,11 +68,12 @@ class StoreBase:
         self.path = Path(path) if path else paths.database_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         dbfile.recover_interrupted(self.path)
-        if self.path.exists() and not dbfile.is_plaintext(self.path) and not keys.keyring_path(self.path).exists():
+        if not keys.keyring_path(self.path).exists() and self.path.exists() and not dbfile.is_plaintext(self.path):
             raise keys.PassphraseError(f"the store's keyring ({keys.keyring_path(self.path).name}) is missing; restore "
                                        "it from a backup: without it the encrypted store cannot be opened")
         master, _ = keys.unlock(self.path, passphrase)
         self._wrap_key = keys.subkey(master, "note keys")
+        self._note_keys: dict[tuple[str, bytes], bytes] = {}   # (recording, wrapped key) -> note key
         if dbfile.is_plaintext(self.path):   # a store from before encryption: encrypt it where it is
             dbfile.encrypt_in_place(self.path, keys.subkey(master, "sqlcipher"))
         fresh = not self.path.exists()
@@ -94,6 +95,7 @@ class StoreBase:
         """Hand the connection back (it is kept for the next ``Store``); this object is done."""
         self._give_back()
         self.conn = self.db = _CLOSED
+        self._note_keys.clear()
 
     def __enter__(self):
         return self
@@ -436,7 +438,14 @@ class StoreBase:
         row = self._one("SELECT key, wrapped FROM note_keys WHERE recording_id=?", (recording_id,))
         if not row:
             raise NotFound(f"no key for recording {recording_id!r}: it was erased")
-        return keys.unwrap(self._wrap_key, row["key"], recording_id.encode()) if row["wrapped"] else row["key"]
+        if not row["wrapped"]:
+            return row["key"]
+        # Unwrapped once per Store (a request), in memory only; the row is still read every time, so a
+        # key erased by a revocation is gone for this Store too.
+        cached = (recording_id, bytes(row["key"]))
+        if cached not in self._note_keys:
+            self._note_keys[cached] = keys.unwrap(self._wrap_key, row["key"], recording_id.encode())
+        return self._note_keys[cached]
 
     def _wrap_plain_note_keys(self) -> None:
         """Wrap per-note keys written before keys were wrapped (a store being migrated)."""
