@@ -65,8 +65,9 @@ def _pool_key(path: Path, key: bytes) -> tuple:
     return where, _identity(path), hashlib.sha256(b"casenote pool\0" + key).digest(), generation
 
 
-def borrow(path: Path, key: bytes) -> Lease:
-    """A connection to the database at ``path`` under ``key``: a kept one, else a new one."""
+def borrow(path: Path, key: bytes, opener=None) -> Lease:
+    """A connection to the database at ``path`` under ``key``: a kept one, else a new one from
+    ``opener(path, key)`` (default ``dbfile.connect``)."""
     wanted = _pool_key(path, key)
     stale = []
     with _lock:
@@ -81,7 +82,7 @@ def borrow(path: Path, key: bytes) -> Lease:
         conn.close()
     if found is not None:
         return Lease(found, wanted, True)
-    conn = dbfile.connect(path, key)
+    conn = (opener or dbfile.connect)(path, key)
     return Lease(conn, _pool_key(path, key), False)   # a new file exists now: its identity counts
 
 

@@ -74,22 +74,23 @@ class StoreBase:
         master, _ = keys.unlock(self.path, passphrase)
         self._wrap_key = keys.subkey(master, "note keys")
         self._note_keys: dict[tuple[str, bytes], bytes] = {}   # (recording, wrapped key) -> note key
-        if dbfile.is_plaintext(self.path):   # a store from before encryption: encrypt it where it is
-            dbfile.encrypt_in_place(self.path, keys.subkey(master, "sqlcipher"))
-        fresh = not self.path.exists()
         # Autocommit mode: transactions are explicit (``_tx``), so a multi-row change is all or nothing.
         # The connection is borrowed from this process's kept ones (``connections``): a warm page cache.
-        lease = connections.borrow(self.path, keys.subkey(master, "sqlcipher"))
+        lease = connections.borrow(self.path, keys.subkey(master, "sqlcipher"), opener=_open_database)
         self.conn = lease.conn
         self._give_back = weakref.finalize(self, connections.give_back, lease)   # also if never closed
         self._give_back.atexit = False
         self._lock = threading.RLock()
-        if fresh:
-            os.chmod(self.path, 0o600)
-        migrate(self.conn)
         self.db = sqlite_utils.Database(self.conn)
-        self._wrap_plain_note_keys()
-        self._encrypt_plain_audio()
+        if not lease.reused:   # this process's first opening of the file: bring it up to date
+            try:
+                migrate(self.conn)
+                self._wrap_plain_note_keys()
+                self._encrypt_plain_audio()
+            except BaseException:
+                self._give_back.detach()   # a connection not brought up to date is never kept
+                self.conn.close()
+                raise
 
     def close(self) -> None:
         """Hand the connection back (it is kept for the next ``Store``); this object is done."""
@@ -467,6 +468,18 @@ class StoreBase:
                 if not _audio_file(rec["audio_file"]).exists():
                     self._store_audio(rec["id"], plain, rec["sha256"])
                 dbfile.erase_file(plain)
+
+
+def _open_database(path: Path, key: bytes):
+    """A new connection to the database; a plaintext store from before encryption is encrypted
+    where it is first."""
+    if dbfile.is_plaintext(path):
+        dbfile.encrypt_in_place(path, key)
+    fresh = not path.exists()
+    conn = dbfile.connect(path, key)
+    if fresh:
+        os.chmod(path, 0o600)
+    return conn
 
 
 _AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".webm", ".aac", ".mp4"}
