@@ -1,7 +1,10 @@
 """What encryption at rest costs: `process` and the store's review actions with encryption on (as
 shipped: SQLCipher, wrapped per-note keys, AES-GCM audio) and off (the same code with the cipher
 layers swapped for plain SQLite, raw keys and a plain copy), in one process, alternating runs so
-load changes hit both alike. Prints numbers and the load average (no pass/fail).
+load changes hit both alike. Prints numbers and the load average (no pass/fail). Besides the
+overhead of the two medians it prints the median of the paired differences (each encrypted repeat
+minus the plain one timed right after it): on a machine shared with other work, that cancels load
+that drifts between repeats, which the two medians apart do not.
 
     .venv/bin/python benchmarks/encryption_bench.py [--runs 5] [--actions 20] [--voice piper]
 
@@ -204,12 +207,15 @@ def main() -> None:
         keys.unlock(Path(d) / "x.db")
         unlock = time.perf_counter() - t0
     print(f"load average before {load0[0]:.2f}, after {load1[0]:.2f}; runs {args.runs}, actions {args.actions}")
-    print("CPU time of this process, median (and minimum) over the repeats")
-    print(f"{'action':<26} {'plain ms':>18} {'encrypted ms':>18} {'overhead (median)':>18}")
+    print("CPU time of this process, median (and minimum) over the repeats; overhead of the medians, and the\n"
+          "median of each repeat's own difference (encrypted minus the plain run right after it) over the plain median")
+    print(f"{'action':<26} {'plain ms':>18} {'encrypted ms':>18} {'overhead':>9} {'paired':>8}")
     for k in results[True]:
         off, on = (statistics.median(results[x][k]) * 1000 for x in (False, True))
         lo_off, lo_on = (min(results[x][k]) * 1000 for x in (False, True))
-        print(f"{k:<26} {off:>9.2f} ({lo_off:>6.2f}) {on:>9.2f} ({lo_on:>6.2f}) {100 * (on - off) / off:>17.1f}%")
+        paired = statistics.median(a - b for a, b in zip(results[True][k], results[False][k])) * 1000
+        print(f"{k:<26} {off:>9.2f} ({lo_off:>6.2f}) {on:>9.2f} ({lo_on:>6.2f}) {100 * (on - off) / off:>8.1f}% "
+              f"{100 * paired / off:>7.1f}%")
     print(f"Argon2id unlock, once per process: {unlock * 1000:.0f} ms")
 
 
