@@ -168,3 +168,21 @@ def test_a_process_closes_its_kept_connections_at_exit_and_the_wal_goes():
     home = paths.casenote_home()
     assert not (home / "casenote.db-wal").exists() and not (home / "casenote.db-shm").exists()
     assert len(Store().list_consents()) == 2
+
+
+def test_a_store_dropped_while_the_pools_lock_is_held_is_kept_later_without_a_deadlock():
+    """The garbage collector may run a dropped Store's finalizer anywhere, even inside the pool's
+    own locked code: handing back must then wait for the next pool call, not block."""
+    s = Store()
+    s.grant_consent("jsmith")
+    with connections._lock:
+        del s                                              # its finalizer runs here, under the lock
+    assert connections.idle_count(paths.database_path()) == 1
+    assert len(Store().list_consents()) == 1
+
+
+def test_forgetting_every_store_also_closes_connections_lent_out_at_the_time():
+    lent = Store()
+    connections.forget()
+    lent.close()
+    assert connections.idle_count() == 0

@@ -23,6 +23,7 @@ The rules that keep this safe:
 from __future__ import annotations
 
 import atexit
+import collections
 import hashlib
 import os
 import threading
@@ -38,7 +39,11 @@ IDLE_TOTAL = 8           # a process that opens many stores (the tests) keeps fe
 
 _lock = threading.Lock()
 _idle: list[tuple[tuple, object]] = []    # (pool key, connection), oldest first
-_generation: dict[str, int] = {}           # resolved path -> how often ``forget`` was called on it
+_generation: dict[str | None, int] = {}    # resolved path (None: all) -> how often ``forget`` closed it
+# Leases handed back and not yet kept or closed. A Store dropped without close() is handed back by
+# its finalizer, which the garbage collector may run anywhere, even while this thread holds
+# ``_lock``: so handing back only appends here (no lock), and whoever next gets the lock settles it.
+_returned: collections.deque = collections.deque()
 _exiting = False
 
 
@@ -58,21 +63,24 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def _generations(where: str) -> tuple[int, int]:
+    """How often ``forget`` closed this database and all of them (a dict read: no lock needed)."""
+    return _generation.get(where, 0), _generation.get(None, 0)
+
+
 def _pool_key(path: Path, key: bytes) -> tuple:
     where = str(path.resolve())
-    with _lock:
-        generation = _generation.get(where, 0)
-    return where, _identity(path), hashlib.sha256(b"casenote pool\0" + key).digest(), generation
+    return where, _identity(path), hashlib.sha256(b"casenote pool\0" + key).digest(), _generations(where)
 
 
 def borrow(path: Path, key: bytes, opener=None) -> Lease:
     """A connection to the database at ``path`` under ``key``: a kept one, else a new one from
     ``opener(path, key)`` (default ``dbfile.connect``)."""
+    _settle()
+    stale, found = [], None
     wanted = _pool_key(path, key)
-    stale = []
     with _lock:
-        found = None
-        for i in range(len(_idle) - 1, -1, -1):
+        for i in range(len(_idle) - 1, -1, -1):   # the newest first: its page cache is the warmest
             pk, conn = _idle[i]
             if pk == wanted and found is None:
                 found = _idle.pop(i)[1]
@@ -88,26 +96,45 @@ def borrow(path: Path, key: bytes, opener=None) -> Lease:
 
 def give_back(lease: Lease) -> None:
     """Keep the connection for the next borrower, or close it (at exit, when too many are kept,
-    or when it is unusable)."""
-    conn = lease.conn
+    when ``forget`` closed its database meanwhile, or when it is unusable)."""
+    _returned.append(lease)
+    _settle()
+
+
+def _rolled_back(conn) -> bool:
+    """Is ``conn`` usable, outside any transaction (one left open is rolled back)?"""
     try:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        usable = not conn.in_transaction
+        return not conn.in_transaction
     except dbfile.DatabaseError:   # also a connection its holder closed (ProgrammingError)
-        usable = False
-    surplus = []
-    with _lock:
-        if usable and not _exiting and lease.pool_key[3] == _generation.get(lease.pool_key[0], 0):
-            _idle.append((lease.pool_key, conn))
-            same = [i for i, (pk, _) in enumerate(_idle) if pk == lease.pool_key]
-            drop = set(same[:-IDLE_PER_DATABASE]) | set(range(max(0, len(_idle) - IDLE_TOTAL)))
-            surplus = [c for i, (_, c) in enumerate(_idle) if i in drop]
-            _idle[:] = [e for i, e in enumerate(_idle) if i not in drop]
-        else:
-            surplus = [conn]
-    for c in surplus:
-        c.close()
+        return False
+
+
+def _settle() -> None:
+    while True:
+        try:
+            lease = _returned.popleft()
+        except IndexError:
+            return
+        usable = _rolled_back(lease.conn)
+        if not _lock.acquire(blocking=False):
+            _returned.appendleft(lease)   # the lock is held (maybe by this thread, under the collector)
+            return
+        try:
+            where, _, _, generations = lease.pool_key
+            if usable and not _exiting and generations == _generations(where):
+                _idle.append((lease.pool_key, lease.conn))
+                same = [i for i, (pk, _) in enumerate(_idle) if pk == lease.pool_key]
+                drop = set(same[:-IDLE_PER_DATABASE]) | set(range(max(0, len(_idle) - IDLE_TOTAL)))
+                surplus = [c for i, (_, c) in enumerate(_idle) if i in drop]
+                _idle[:] = [e for i, e in enumerate(_idle) if i not in drop]
+            else:
+                surplus = [lease.conn]
+        finally:
+            _lock.release()
+        for c in surplus:
+            c.close()
 
 
 def forget(path: Path | None = None) -> None:
@@ -115,15 +142,16 @@ def forget(path: Path | None = None) -> None:
     lent out now are closed when they come back instead of being kept."""
     where = str(path.resolve()) if path is not None else None
     with _lock:
-        if where is not None:
-            _generation[where] = _generation.get(where, 0) + 1
+        _generation[where] = _generation.get(where, 0) + 1
         gone = [c for pk, c in _idle if where is None or pk[0] == where]
         _idle[:] = [(pk, c) for pk, c in _idle if where is not None and pk[0] != where]
     for conn in gone:
         conn.close()
+    _settle()
 
 
 def idle_count(path: Path | None = None) -> int:
+    _settle()
     where = str(path.resolve()) if path is not None else None
     with _lock:
         return sum(1 for pk, _ in _idle if where is None or pk[0] == where)
