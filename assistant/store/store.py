@@ -291,6 +291,7 @@ class StoreBase:
             fault_point("revoke_before_commit")
             self._audit(by, "consent.revoke", consent_id=consent_id, detail={"erased": counts})
         counts["wal_checkpointed"] = self.checkpoint()
+        self._note_keys.clear()         # nor does this Store keep an erased note's key
         connections.forget(self.path)   # no kept connection's page cache holds the erased rows
         return counts
 
@@ -432,6 +433,7 @@ class StoreBase:
             self.conn.execute("DELETE FROM recordings WHERE id=?", (recording_id,))
             self._audit(actor, "recording.discard", consent_id=rec["consent_id"],
                         detail={"recording_id": recording_id, "reason": reason, "files": files})
+        self._note_keys.clear()
         self.checkpoint()
 
     def _key(self, recording_id: str) -> bytes:
