@@ -49,10 +49,11 @@ class Handlers:
                 + [gr.update(interactive=False), "", gr.update(visible=False), "", gr.update(), "", gr.update(),
                    gr.update()])
 
-    def note_updates(self, user: User, nid, token, view: bool = False) -> list:
+    def note_updates(self, user: User, nid, token, view: bool = False, store=None) -> list:
+        """The page parts of note ``nid``; ``store``: the request's own, when it has one already."""
         if not nid:
             return self.empty_note()
-        store = self.ctx.store()
+        store = store if store is not None else self.ctx.store()
         note = open_note(store, user, nid)
         self.ctx.sessions.mark_viewed(token, nid)
         if view:
@@ -98,7 +99,7 @@ class Handlers:
                  gr.update(visible=user.role == "evaluator"), who,
                  gr.update(choices=choices, value=first), figs,
                  gr.update(selected="figures" if user.role == "evaluator" else "review")]
-        return roles + [first] + self.note_updates(user, first, token, view=True)
+        return roles + [first] + self.note_updates(user, first, token, view=True, store=store)
 
     def open(self, nid, request: gr.Request):
         token, user = self.signed_in(request)
@@ -112,7 +113,7 @@ class Handlers:
             if session is None or nid not in session.viewed:
                 raise AccessDenied("Open the note and look at the field before accepting it.")
             store.review_field(nid, name, "accept", (note["fields"].get(name) or {}).get("value"), user.name)
-            return self.note_updates(user, nid, token)
+            return self.note_updates(user, nid, token, store=store)
         return accept
 
     def edit_open(self, name: str):
@@ -128,19 +129,19 @@ class Handlers:
         def edit_save(nid, text, request: gr.Request):
             token, user, store, _ = self.reviewable(request, nid)
             store.review_field(nid, name, "edit", parse_edit(name, text), user.name)
-            return self.note_updates(user, nid, token)
+            return self.note_updates(user, nid, token, store=store)
         return edit_save
 
     def save(self, nid, request: gr.Request):
         token, user, store, _ = self.reviewable(request, nid)
         store.save_note(nid, user.name)  # the store refuses anyone but the note's own officer
         gr.Info("Note saved.")
-        return self.note_updates(user, nid, token)
+        return self.note_updates(user, nid, token, store=store)
 
     def comment(self, nid, text, request: gr.Request):
         token, user, store, _ = self.reviewable(request, nid)
         store.add_comment(nid, text or "", user.name)
-        return self.note_updates(user, nid, token)
+        return self.note_updates(user, nid, token, store=store)
 
     def export(self, nid, fmt, full, request: gr.Request):
         _, user = self.signed_in(request)
@@ -160,7 +161,7 @@ class Handlers:
         if lost:
             raise EditError("Keep every redaction placeholder in the corrected text; missing: " + ", ".join(lost))
         store.correct_transcript(nid, text, user.name)
-        return self.note_updates(user, nid, token)
+        return self.note_updates(user, nid, token, store=store)
 
     def undo(self, nid, placeholder, request: gr.Request):
         token, user, store, note = self.reviewable(request, nid)
@@ -170,7 +171,7 @@ class Handlers:
             raise EditError("Choose a redaction to undo.")
         # everywhere in the note: the transcript and any value it was typed into
         store.undo_redaction(nid, placeholder, user.name)
-        return self.note_updates(user, nid, token)
+        return self.note_updates(user, nid, token, store=store)
 
     def add_redaction(self, nid, text, kind, request: gr.Request):
         token, user, store, note = self.reviewable(request, nid)
@@ -183,7 +184,7 @@ class Handlers:
         # r_start/r_end: a span of the redacted text (the store maps it back to the original).
         added = [{"type": kind, "r_start": i, "r_end": i + len(text)} for i in _find_all(body, text)]
         store.set_redactions(nid, _entities(note) + added, user.name)
-        return self.note_updates(user, nid, token)
+        return self.note_updates(user, nid, token, store=store)
 
     # -- dictation ----------------------------------------------------------------------------------
     def attest(self, ended, absent, request: gr.Request):

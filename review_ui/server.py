@@ -73,16 +73,16 @@ def _add_audio_route(api: FastAPI, ctx: ServerContext) -> None:
         from assistant.store import StoreError
         try:
             # The store re-checks: only the note's own officer, and only while the audio exists. It
-            # decrypts chunk by chunk; no clear copy of the audio is written for playing it.
-            store = ctx.store()
-            data = b"".join(store.audio_chunks(note_id, user.name))
-            media = store.audio_media_type(note_id)
+            # decrypts chunk by chunk into memory; no clear copy of the audio is written for playing it.
+            with ctx.store() as store:
+                data = store.audio_bytes(note_id, user.name)
+                media = store.audio_media_type(note_id)
         except StoreError:
             raise HTTPException(status_code=403, detail="You cannot hear this note's audio.") from None
         return _ranged(data, media, request.headers.get("range"))
 
 
-def _ranged(data: bytes, media: str, header: str | None) -> Response:
+def _ranged(data: bytes | memoryview, media: str, header: str | None) -> Response:
     """The decrypted audio from memory, honouring one byte range (the player seeks with them)."""
     headers = {"Cache-Control": "no-store", "Accept-Ranges": "bytes"}
     if header and header.startswith("bytes=") and "," not in header:

@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet
 
 from assistant import paths
 from assistant.store import PassphraseError, Store
-from assistant.store.audiofile import AudioIntegrityError, decrypt_chunks, encrypt_stream
+from assistant.store.audiofile import AudioIntegrityError, decrypt_chunks, decrypt_file, encrypt_stream
 from assistant.store.migrations import MIGRATIONS, _split
 from assistant.store.sealing import seal
 
@@ -79,6 +79,7 @@ def test_audio_is_authenticated_chunk_by_chunk(tmp_path):
     path = tmp_path / "a.enc"
     path.write_bytes(blob)
     assert b"".join(decrypt_chunks(path, key)) == plain
+    assert decrypt_file(path, key) == plain                     # the whole file, decrypted into one buffer
     header, rec = 28, 4 + 12 + 64 * 1024 + 16
     damaged = {
         "truncated at a chunk boundary": blob[:header + 2 * rec],
@@ -93,9 +94,18 @@ def test_audio_is_authenticated_chunk_by_chunk(tmp_path):
         path.write_bytes(data)
         with pytest.raises(AudioIntegrityError):
             b"".join(decrypt_chunks(path, key))
+        with pytest.raises(AudioIntegrityError):
+            decrypt_file(path, key)
     path.write_bytes(blob)
     with pytest.raises(AudioIntegrityError):
         b"".join(decrypt_chunks(path, os.urandom(32)))          # another note's key
+    with pytest.raises(AudioIntegrityError):
+        decrypt_file(path, os.urandom(32))
+    for size in (0, 64 * 1024):                                 # empty, and exactly one whole chunk
+        enc = io.BytesIO()
+        encrypt_stream(io.BytesIO(plain[:size]), enc, key, chunk=64 * 1024)
+        path.write_bytes(enc.getvalue())
+        assert b"".join(decrypt_chunks(path, key)) == decrypt_file(path, key) == plain[:size]
 
 
 def test_a_wrong_passphrase_is_a_clear_refusal_that_changes_nothing():

@@ -323,6 +323,35 @@ def test_handlers_take_the_user_from_the_session_cookie_only(store):
         handlers.open(nid, request(officer))
 
 
+def test_the_screens_requests_reuse_the_stores_unlocked_connections(store, monkeypatch):
+    """Each request opens a Store; after the first, they borrow the connections earlier requests
+    handed back (a warm page cache) instead of keying a new one, and none is left lent out."""
+    import gradio as gr
+    from starlette.requests import Request
+
+    from assistant import paths
+    from assistant.store import connections, dbfile
+    from review_ui.app import ServerContext
+    from review_ui.handlers import Handlers
+
+    nid = make_note(store, "jsmith", hostile_transcript("Daniel attended the office."))
+    ctx, opened = ServerContext(), []
+    handlers = Handlers(ctx)
+    token, _ = ctx.sessions.sign_in(store, "jsmith", "officer-pass-1")
+    req = gr.Request(request=Request({"type": "http", "method": "POST", "path": "/",
+                                      "headers": [(b"cookie", f"casenote_session={token}".encode())]}))
+    handlers.open(nid, req)
+    kept = connections.idle_count(paths.database_path())
+    real_connect = dbfile.connect
+    monkeypatch.setattr(dbfile, "connect", lambda *a: opened.append(a) or real_connect(*a))
+    for name in ("contact_date", "contact_type", "attendance"):
+        handlers.open(nid, req)
+        handlers.accept(name)(nid, req)
+    assert opened == [] and kept >= 1
+    assert connections.idle_count(paths.database_path()) == kept      # every one handed back
+    assert store.get_note(nid)["fields"]["attendance"]["review"]["by"] == "jsmith"
+
+
 def test_dates_show_their_weekday_and_an_ambiguous_one_both_readings():
     """The card shows a date with its weekday, and a date the words leave open with both readings
     (extraction never resolves 'next Wednesday' said on a Tuesday silently)."""

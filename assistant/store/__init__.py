@@ -22,4 +22,5 @@ __all__ = ["Store", "StoreError", "ConsentRequired", "UnreviewedFields", "NotFou
 
 
 class Store(CommentsMixin, NotesMixin, RetentionMixin, StreamsMixin, StoreBase):
-    """One connection to the store; open one per request or handler (they are cheap)."""
+    """One connection to the store; open one per request or handler and close it (the connection is
+    kept for the next one, so opening is cheap)."""

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from assistant.store.errors import StoreError
 
 __all__ = ["MAGIC", "CHUNK", "AudioIntegrityError", "audio_key", "encrypt_stream", "decrypt_chunks",
-           "append_record", "read_records"]
+           "decrypt_file", "append_record", "read_records"]
 
 MAGIC = b"CNAUDIO1"
 CHUNK = 256 * 1024
@@ -62,37 +62,63 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, chunk: int = CHUNK)
         index, block = index + 1, following
 
 
+def _open_sealed(f: BinaryIO) -> tuple[bytes, int, int]:
+    """Check the header of an open encrypted file -> (header, chunk size, file size)."""
+    size = os.fstat(f.fileno()).st_size
+    header = f.read(_HEADER.size)
+    if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != MAGIC:
+        raise AudioIntegrityError("the stored audio is not Casenote's encrypted audio")
+    return header, _HEADER.unpack(header)[2], size
+
+
+def _chunks(f: BinaryIO, header: bytes, chunk: int, size: int, buf: memoryview) -> Iterator[tuple]:
+    """(nonce, sealed chunk as a view of ``buf``, its associated data) per chunk. The last chunk is
+    the one that ends the file; its flag is in the associated data, so a file cut at a chunk
+    boundary or with data appended fails the tag instead of being taken as whole."""
+    index, at = 0, f.tell()
+    while True:
+        head = f.read(_LEN.size + 12)
+        (length,) = _LEN.unpack(head[:_LEN.size]) if len(head) == _LEN.size + 12 else (-1,)
+        if not 16 <= length <= chunk + 16 or f.readinto(buf[:length]) != length:
+            raise AudioIntegrityError("the stored audio is truncated or damaged")
+        at += len(head) + length
+        last = at >= size
+        yield head[_LEN.size:], buf[:length], _aad(header, index, last)
+        if last:
+            return
+        index += 1
+
+
 def decrypt_chunks(path: Path, key: bytes) -> Iterator[bytes]:
     """The plaintext of ``path`` chunk by chunk; raises AudioIntegrityError on any tampering."""
     aead = AESGCM(key)
     with open(path, "rb") as f:
-        header = f.read(_HEADER.size)
-        if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != MAGIC:
-            raise AudioIntegrityError("the stored audio is not Casenote's encrypted audio")
-        limit = _HEADER.unpack(header)[2] + 16
-        index = 0
-        while True:
-            raw = f.read(_LEN.size)
-            if len(raw) < _LEN.size:
-                raise AudioIntegrityError("the stored audio is truncated (its last chunk is missing)")
-            (length,) = _LEN.unpack(raw)
-            nonce, sealed = f.read(12), f.read(length) if length <= limit else b""
-            if len(nonce) < 12 or len(sealed) != length:
-                raise AudioIntegrityError("the stored audio is truncated or damaged")
-            for last in (False, True):
-                try:
-                    block = aead.decrypt(nonce, sealed, _aad(header, index, last))
-                    break
-                except InvalidTag:
-                    block = None
-            if block is None:
-                raise AudioIntegrityError("the stored audio failed its integrity check (altered or reordered)")
-            yield block
-            if last:
-                if f.read(1):
-                    raise AudioIntegrityError("the stored audio has data after its last chunk")
-                return
-            index += 1
+        header, chunk, size = _open_sealed(f)
+        for nonce, sealed, aad in _chunks(f, header, chunk, size, memoryview(bytearray(chunk + 16))):
+            try:
+                yield aead.decrypt(nonce, sealed, aad)
+            except InvalidTag:
+                raise AudioIntegrityError("the stored audio failed its integrity check (altered, reordered, "
+                                          "truncated or extended)") from None
+
+
+def decrypt_file(path: Path, key: bytes) -> memoryview:
+    """The whole plaintext of ``path`` in memory (for playing, which seeks), decrypted chunk by chunk
+    straight into one buffer: no per-chunk copies and no clear copy on disk."""
+    aead = AESGCM(key)
+    with open(path, "rb", buffering=0) as f:
+        header, chunk, size = _open_sealed(f)
+        out = memoryview(bytearray(max(0, size - _HEADER.size)))   # the plaintext is shorter than that
+        pos = 0
+        for nonce, sealed, aad in _chunks(f, header, chunk, size, memoryview(bytearray(chunk + 16))):
+            n = len(sealed) - 16
+            try:
+                aead.decrypt_into(nonce, sealed, aad, out[pos:pos + n])
+            except InvalidTag:
+                raise AudioIntegrityError("the stored audio failed its integrity check (altered, reordered, "
+                                          "truncated or extended)") from None
+            pos += n
+        return out[:pos]
 
 
 # Live capture: audio arrives in small pieces and must be durable (and encrypted) as it arrives, so

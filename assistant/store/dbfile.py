@@ -15,9 +15,10 @@ import sqlcipher3
 from assistant.store.errors import StoreError
 
 __all__ = ["connect", "is_plaintext", "encrypt_in_place", "recover_interrupted", "DatabaseError", "Row",
-           "erase_file"]
+           "erase_file", "ProgrammingError"]
 
 DatabaseError = sqlcipher3.DatabaseError
+ProgrammingError = sqlcipher3.ProgrammingError
 Row = sqlcipher3.Row
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_MS = 30_000

@@ -159,6 +159,9 @@ def change_passphrase(db_path: Path, old: str, new: str) -> None:
         raise PassphraseError(f"choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters")
     master = _unwrap_master(ring.read_bytes(), old)
     _write_atomic(ring, _keyring_blob(master, new))
+    from assistant.store import connections   # (imported here: connections imports dbfile, not keys)
+
+    connections.forget(db_path)   # what this process opened under the old passphrase is closed
 
 
 def subkey(master: bytes, purpose: str) -> bytes:

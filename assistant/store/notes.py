@@ -159,6 +159,12 @@ class NotesMixin:
         self.audio_path(note_id, user)
         return self.recording_audio_chunks(self._note_row(note_id)["recording_id"])
 
+    def audio_bytes(self, note_id: str, user: str) -> memoryview:
+        """The note's whole audio decrypted in memory (only the note's officer), for a player that
+        seeks; decrypted straight into one buffer, no clear copy written anywhere."""
+        self.audio_path(note_id, user)
+        return self.recording_audio_bytes(self._note_row(note_id)["recording_id"])
+
     def audio_media_type(self, note_id: str) -> str:
         import mimetypes
 
@@ -232,7 +238,7 @@ class NotesMixin:
         if action == "edit" and len(_J(value)) > MAX_TEXT_CHARS:
             raise InvalidValue("the value is too long")
         key = self._key(n["recording_id"])
-        originals = unseal(key, n["originals_sealed"])
+        originals = sealed_originals = unseal(key, n["originals_sealed"])
         after = before
         if action == "edit":   # typed by a person: through the choke point like every other text
             def one(text):
@@ -246,8 +252,9 @@ class NotesMixin:
         with self._tx():
             self.conn.execute("INSERT INTO field_reviews (note_id, field, action, before, value, by, at) "
                               "VALUES (?,?,?,?,?,?,?)", (note_id, field, action, _J(before), _J(after), user, now_iso()))
-            self.conn.execute("UPDATE notes SET originals_sealed=?, updated_at=? WHERE id=?",
-                              (seal(key, originals), now_iso(), note_id))
+            if originals != sealed_originals:   # a new identifier typed in: sealed with the others
+                self.conn.execute("UPDATE notes SET originals_sealed=? WHERE id=?", (seal(key, originals), note_id))
+            self.conn.execute("UPDATE notes SET updated_at=? WHERE id=?", (now_iso(), note_id))
             self._audit(user, "field.review", note_id=note_id, consent_id=n["consent_id"],
                         detail={"field": field, "action": action, "changed": before != after},
                         sealed=seal(key, {"before": before, "after": after}))

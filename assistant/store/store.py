@@ -14,6 +14,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,8 +22,8 @@ import numpy as np
 import sqlite_utils
 
 from assistant import paths
-from assistant.store import dbfile, keys, validate
-from assistant.store.audiofile import audio_key, decrypt_chunks, encrypt_stream
+from assistant.store import connections, dbfile, keys, validate
+from assistant.store.audiofile import audio_key, decrypt_chunks, decrypt_file, encrypt_stream
 from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError
 from assistant.store.faults import fault_point
 from assistant.store.migrations import migrate
@@ -38,6 +39,16 @@ STAGES = ("importing", "imported", "speaker_checked", "transcribed", "redacted",
 
 
 _BUSY_TIMEOUT_MS = 30_000   # writers queue behind each other (Gradio threads, CLI) rather than fail
+
+
+class _Closed:
+    """Stands in for the connection of a closed ``Store``: the connection now serves another one."""
+
+    def __getattr__(self, name):
+        raise dbfile.ProgrammingError("Cannot operate on a closed Store.")
+
+
+_CLOSED = _Closed()
 
 
 def now_iso() -> str:
@@ -57,26 +68,35 @@ class StoreBase:
         self.path = Path(path) if path else paths.database_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         dbfile.recover_interrupted(self.path)
-        if self.path.exists() and not dbfile.is_plaintext(self.path) and not keys.keyring_path(self.path).exists():
+        if not keys.keyring_path(self.path).exists() and self.path.exists() and not dbfile.is_plaintext(self.path):
             raise keys.PassphraseError(f"the store's keyring ({keys.keyring_path(self.path).name}) is missing; restore "
                                        "it from a backup: without it the encrypted store cannot be opened")
         master, _ = keys.unlock(self.path, passphrase)
         self._wrap_key = keys.subkey(master, "note keys")
-        if dbfile.is_plaintext(self.path):   # a store from before encryption: encrypt it where it is
-            dbfile.encrypt_in_place(self.path, keys.subkey(master, "sqlcipher"))
-        fresh = not self.path.exists()
+        self._note_keys: dict[tuple[str, bytes], bytes] = {}   # (recording, wrapped key) -> note key
         # Autocommit mode: transactions are explicit (``_tx``), so a multi-row change is all or nothing.
-        self.conn = dbfile.connect(self.path, keys.subkey(master, "sqlcipher"))
+        # The connection is borrowed from this process's kept ones (``connections``): a warm page cache.
+        lease = connections.borrow(self.path, keys.subkey(master, "sqlcipher"), opener=_open_database)
+        self.conn = lease.conn
+        self._give_back = weakref.finalize(self, connections.give_back, lease)   # also if never closed
+        self._give_back.atexit = False
         self._lock = threading.RLock()
-        if fresh:
-            os.chmod(self.path, 0o600)
-        migrate(self.conn)
         self.db = sqlite_utils.Database(self.conn)
-        self._wrap_plain_note_keys()
-        self._encrypt_plain_audio()
+        if not lease.reused:   # this process's first opening of the file: bring it up to date
+            try:
+                migrate(self.conn)
+                self._wrap_plain_note_keys()
+                self._encrypt_plain_audio()
+            except BaseException:
+                self._give_back.detach()   # a connection not brought up to date is never kept
+                self.conn.close()
+                raise
 
     def close(self) -> None:
-        self.conn.close()
+        """Hand the connection back (it is kept for the next ``Store``); this object is done."""
+        self._give_back()
+        self.conn = self.db = _CLOSED
+        self._note_keys.clear()
 
     def __enter__(self):
         return self
@@ -271,6 +291,8 @@ class StoreBase:
             fault_point("revoke_before_commit")
             self._audit(by, "consent.revoke", consent_id=consent_id, detail={"erased": counts})
         counts["wal_checkpointed"] = self.checkpoint()
+        self._note_keys.clear()         # nor does this Store keep an erased note's key
+        connections.forget(self.path)   # no kept connection's page cache holds the erased rows
         return counts
 
     # -- recordings: the pipeline's persisted state -------------------------------------------------
@@ -341,8 +363,12 @@ class StoreBase:
             raise NotFound(f"the audio of recording {recording_id} is not stored")
         return decrypt_chunks(path, audio_key(self._key(recording_id)))
 
-    def recording_audio_bytes(self, recording_id: str) -> bytes:
-        return b"".join(self.recording_audio_chunks(recording_id))
+    def recording_audio_bytes(self, recording_id: str) -> memoryview:
+        """The whole decrypted audio, in memory only (a bytes-like view)."""
+        path = self.recording_audio_path(recording_id)
+        if not path.is_file():
+            raise NotFound(f"the audio of recording {recording_id} is not stored")
+        return decrypt_file(path, audio_key(self._key(recording_id)))
 
     def audio_intact(self, recording_id: str, sha256: str) -> bool:
         """Is the stored audio whole, authentic and the file registered?"""
@@ -407,6 +433,7 @@ class StoreBase:
             self.conn.execute("DELETE FROM recordings WHERE id=?", (recording_id,))
             self._audit(actor, "recording.discard", consent_id=rec["consent_id"],
                         detail={"recording_id": recording_id, "reason": reason, "files": files})
+        self._note_keys.clear()
         self.checkpoint()
 
     def _key(self, recording_id: str) -> bytes:
@@ -414,7 +441,14 @@ class StoreBase:
         row = self._one("SELECT key, wrapped FROM note_keys WHERE recording_id=?", (recording_id,))
         if not row:
             raise NotFound(f"no key for recording {recording_id!r}: it was erased")
-        return keys.unwrap(self._wrap_key, row["key"], recording_id.encode()) if row["wrapped"] else row["key"]
+        if not row["wrapped"]:
+            return row["key"]
+        # Unwrapped once per Store (a request), in memory only; the row is still read every time, so a
+        # key erased by a revocation is gone for this Store too.
+        cached = (recording_id, bytes(row["key"]))
+        if cached not in self._note_keys:
+            self._note_keys[cached] = keys.unwrap(self._wrap_key, row["key"], recording_id.encode())
+        return self._note_keys[cached]
 
     def _wrap_plain_note_keys(self) -> None:
         """Wrap per-note keys written before keys were wrapped (a store being migrated)."""
@@ -436,6 +470,18 @@ class StoreBase:
                 if not _audio_file(rec["audio_file"]).exists():
                     self._store_audio(rec["id"], plain, rec["sha256"])
                 dbfile.erase_file(plain)
+
+
+def _open_database(path: Path, key: bytes):
+    """A new connection to the database; a plaintext store from before encryption is encrypted
+    where it is first."""
+    if dbfile.is_plaintext(path):
+        dbfile.encrypt_in_place(path, key)
+    fresh = not path.exists()
+    conn = dbfile.connect(path, key)
+    if fresh:
+        os.chmod(path, 0o600)
+    return conn
 
 
 _AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".webm", ".aac", ".mp4"}

@@ -180,6 +180,20 @@ def test_4_audio_only_for_the_notes_officer_with_a_live_session(server):
     assert again.get(link).status_code == 404, "a link dies with the sign-in it was issued to"
 
 
+def test_4_audio_is_served_whole_and_in_byte_ranges_decrypted_in_memory(server):
+    officer_http, officer = signed_in(server, "pbrown")
+    link = audio_link(officer.outputs("load"))
+    whole = officer_http.get(link)
+    assert whole.status_code == 200 and whole.headers["cache-control"] == "no-store"
+    assert whole.content[:4] == b"RIFF" and int(whole.headers["content-length"]) == len(whole.content)
+    for asked, part in (("bytes=4-11", whole.content[4:12]), ("bytes=-16", whole.content[-16:]),
+                        (f"bytes={len(whole.content) - 5}-", whole.content[-5:])):
+        r = officer_http.get(link, headers={"Range": asked})
+        assert r.status_code == 206 and r.content == part, asked
+        assert r.headers["content-range"].endswith(f"/{len(whole.content)}")
+    assert not [f for f in server.files("audio") if not f.endswith(".enc")]   # nothing decrypted to disk
+
+
 # ---- 5: a reviewer cannot approve ---------------------------------------------------------------------
 
 def test_5_a_reviewer_edits_and_comments_but_only_the_officer_approves(server):
