@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
+__all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "run_after_cue", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
            "is_id_token", "dense_of"]
 
 UNITS = {"zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
@@ -24,6 +24,7 @@ TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", 
         "eighty": "8", "ninety": "9"}
 _ZERO_LIKE = {"oh", "o"}              # "oh" is a digit only beside other digits ("oh seven", "four oh")
 _REPEAT = {"double": 2, "triple": 3}
+_MERGED_OH = {"low", "lo", "o", "oh"}
 # Letters as Whisper may write them when a letter is said on its own ("N R" -> "an are").
 LETTER_NAMES = {"ay": "A", "bee": "B", "be": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "ef": "F",
                 "gee": "G", "aitch": "H", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N", "an": "N",
@@ -71,13 +72,22 @@ def _is_num_word(t: Token | None) -> bool:
 _SPELLED_RE = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])(?:-(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])){2,}(?![\w-])")
 
 
+# ... or capital letters each with a full stop ("L.V.19, XKR", "B.S. 5"): one token "LV". Lower case
+# ("a.m.", "e.g.") is left alone. The last full stop ends a sentence when a capitalised word follows.
+_DOTTED_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,4}(?=\d)|"
+                        r"(?<![\w.])(?:[A-Z]\.){1,3}[A-Z](?:\.(?!\s+[A-Z][a-z]|\s*$))?(?![\w-])")
+
+
 def _spelled_spans(text: str) -> list[tuple[int, int]]:
-    """Spelled identifiers with a digit; digits alone need four elements ("0-7-7-0", not a score "3-1-0")."""
+    """Spelled identifiers with a digit; digits alone need four elements ("0-7-7-0", not a score "3-1-0").
+    Dotted capitals of two to four letters."""
     out = []
     for m in _SPELLED_RE.finditer(text):
         g = m.group()
         if any(c.isdigit() for c in g) and (not g.replace("-", "").isdigit() or g.count("-") >= 3):
             out.append((m.start(), m.end()))
+    out += [(m.start(), m.end()) for m in _DOTTED_RE.finditer(text)]
+    out.sort()
     return out
 
 
@@ -94,7 +104,7 @@ def _raw_tokens(text: str) -> list[Token]:
         while k < len(toks) and toks[k].end <= e:
             k += 1
         raw = text[s:e]
-        dense = raw.replace("-", "").upper()
+        dense = raw.replace("-", "").replace(".", "").upper()
         out.append(Token(raw, s, e, dense, "alnum" if any(c.isdigit() for c in dense) else "caps", True))
     out.extend(toks[k:])
     return out
@@ -109,6 +119,12 @@ def tokenise(text: str) -> list[Token]:
         t = raw[i]
         w = t.lower
         nxt = raw[i + 1] if i + 1 < n else None
+        if (w in _REPEAT and nxt is not None and nxt.raw == "-" and i + 2 < n and raw[i + 2].lower in _MERGED_OH
+                and nxt.start == t.end and raw[i + 2].start == nxt.end):
+            # "double oh" run together and misheard: "double-low"
+            out.append(Token(text[t.start:raw[i + 2].end], t.start, raw[i + 2].end, "0" * _REPEAT[w], "digits"))
+            i += 3
+            continue
         if w in _REPEAT and nxt is not None and (nxt.lower in UNITS or nxt.lower in _ZERO_LIKE
                                                  or (nxt.kind == "digits" and len(nxt.raw) == 1)
                                                  or nxt.kind == "letter"):
@@ -139,7 +155,11 @@ def tokenise(text: str) -> list[Token]:
             out.append(Token(t.raw, t.start, t.end, "0", "digits"))
             i += 1
             continue
-        if w == "slash":
+        if (len(w) == 1 and w.isalpha() and w.isascii() and t.raw.islower() and w not in ("a", "i")
+                and nxt is not None and (nxt.kind == "digits" or nxt.lower in UNITS)):
+            # a letter said alone before digits, written in lower case ("case ref x 4 7 7 0 2 1")
+            out.append(Token(t.raw, t.start, t.end, w.upper(), "letter"))
+        elif w == "slash":
             out.append(Token(t.raw, t.start, t.end, "/", "slash"))
         elif w == "dot":
             out.append(Token(t.raw, t.start, t.end, ".", "punct"))
@@ -266,6 +286,34 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     if not picked:
         return None
     return dense_of(picked)
+
+
+# How the next sentence hands over a value announced before it: "He's got a new number. It's oh
+# seven ...", "NHS number, so I've got that. It's nine nine six ...".
+_HANDOVER = {"it's", "its", "it", "is", "that's", "which", "number's", "so"}
+
+
+def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_tokens: int = 14) -> IdRun | None:
+    """``run_from`` the cue ending at token ``i``; when the cue's own sentence holds no acceptable
+    identifier, the one said at the start of the next sentence ("... new number. It's 07700 ..."),
+    if that sentence begins within ``max_tokens`` of the cue."""
+    run = run_from(tokens, i)
+    if run is not None and accept(run.dense):
+        return run
+    for j in range(i, min(len(tokens), i + max_tokens)):
+        t = tokens[j]
+        if t.raw.startswith("[") or t.raw in ("]", "\n"):
+            return None
+        if t.raw in _STOP and not _digit_pause(tokens, j):
+            k = j + 1
+            while k < len(tokens) and k <= j + 2 and tokens[k].lower in _HANDOVER:
+                k += 1
+            if k == j + 1:
+                return None
+            # the identifier right after the handover, with at most one misheard word inside it
+            nxt = run_from(tokens, k, max_tokens=14, max_gap=1)
+            return nxt if nxt is not None and nxt.tokens[0].start == tokens[k].start and accept(nxt.dense) else None
+    return None
 
 
 def _next_is_id(tokens: list[Token], j: int) -> bool:
