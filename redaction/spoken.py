@@ -155,8 +155,9 @@ def tokenise(text: str) -> list[Token]:
             out.append(Token(t.raw, t.start, t.end, "0", "digits"))
             i += 1
             continue
+        after = raw[i + 2] if nxt is not None and nxt.raw == "-" and i + 2 < n else nxt
         if (len(w) == 1 and w.isalpha() and w.isascii() and t.raw.islower() and w not in ("a", "i")
-                and nxt is not None and (nxt.kind == "digits" or nxt.lower in UNITS)):
+                and after is not None and (after.kind == "digits" or after.lower in UNITS)):
             # a letter said alone before digits, written in lower case ("case ref x 4 7 7 0 2 1")
             out.append(Token(t.raw, t.start, t.end, w.upper(), "letter"))
         elif w == "slash":
@@ -226,9 +227,12 @@ def dense_of(tokens: list[Token]) -> IdRun:
 
 def _digit_pause(tokens: list[Token], k: int) -> bool:
     """A full stop between two groups of digits: Whisper's mark for a pause inside a number
-    ("07700. 900. 461.")."""
-    return (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].kind == "digits"
-            and tokens[k + 1].kind == "digits" and len(tokens[k - 1].canon) >= 3 and len(tokens[k + 1].canon) >= 3)
+    ("07700. 900. 461."), or a decimal point it put between digits said one by one ("9.3, 5.1.8")."""
+    if not (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].kind == "digits"
+            and tokens[k + 1].kind == "digits"):
+        return False
+    inside = tokens[k - 1].end == tokens[k].start and tokens[k].end == tokens[k + 1].start
+    return inside or (len(tokens[k - 1].canon) >= 3 and len(tokens[k + 1].canon) >= 3)
 
 
 def id_runs(tokens: list[Token]) -> list[IdRun]:
@@ -288,31 +292,41 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     return dense_of(picked)
 
 
-# How the next sentence hands over a value announced before it: "He's got a new number. It's oh
-# seven ...", "NHS number, so I've got that. It's nine nine six ...".
+# How a value announced earlier is handed over once an aside or a sentence end came between: "He's got
+# a new number. It's oh seven ...", "his prison number, for the recall paperwork, no, sorry, for the
+# licence, it's eight, three, oh ...".
 _HANDOVER = {"it's", "its", "it", "is", "that's", "which", "number's", "so"}
+_HANDOVER_START = {"it's", "its", "it", "that's", "which", "so"}
 
 
-def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_tokens: int = 14) -> IdRun | None:
-    """``run_from`` the cue ending at token ``i``; when the cue's own sentence holds no acceptable
-    identifier, the one said at the start of the next sentence ("... new number. It's 07700 ..."),
-    if that sentence begins within ``max_tokens`` of the cue."""
+def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_tokens: int = 30) -> IdRun | None:
+    """``run_from`` the cue ending at token ``i``; when that holds no acceptable identifier, the one
+    handed over later ("... new number. It's 07700 ...") at the start of a clause within
+    ``max_tokens`` of the cue, crossing at most one sentence end."""
     run = run_from(tokens, i)
     if run is not None and accept(run.dense):
         return run
+    stops = 0
     for j in range(i, min(len(tokens), i + max_tokens)):
         t = tokens[j]
-        if t.raw.startswith("[") or t.raw in ("]", "\n"):
+        if t.raw.startswith("[") or t.raw == "]":
             return None
         if t.raw in _STOP and not _digit_pause(tokens, j):
-            k = j + 1
-            while k < len(tokens) and k <= j + 2 and tokens[k].lower in _HANDOVER:
-                k += 1
-            if k == j + 1:
+            stops += 1
+            if stops > 1:
                 return None
-            # the identifier right after the handover, with at most one misheard word inside it
-            nxt = run_from(tokens, k, max_tokens=14, max_gap=1)
-            return nxt if nxt is not None and nxt.tokens[0].start == tokens[k].start and accept(nxt.dense) else None
+            continue
+        if t.lower not in _HANDOVER_START or j == 0 or tokens[j - 1].raw not in _STOP | {","}:
+            continue
+        k = j
+        while k < len(tokens) and k <= j + 2 and tokens[k].lower in _HANDOVER:
+            k += 1
+        # the identifier right after the handover (one misheard word may stand before it, "it's
+        # party 5-6, 0-3" for "R T 5 6"), with at most one misheard word inside it
+        nxt = run_from(tokens, k, max_tokens=24, max_gap=1)
+        if nxt is not None and nxt.tokens[0].start in (tokens[k].start, tokens[min(k + 1, len(tokens) - 1)].start) \
+                and accept(nxt.dense):
+            return nxt
     return None
 
 

@@ -55,7 +55,8 @@ _SUBJECT_VERBS = frozenset("""attended arrived came comes will was is has had sa
 missed failed called rang phoned texted emailed brought completed did does admitted disclosed explained wants needs
 asked seemed seems appeared appears looked presented engaged continues remains lives lived moved started finished
 should must can could would may might spoke confirmed denied accepted refused declined went left returned
-stayed answered understands understood knows""".split())
+stayed answered understands understood knows isn't wasn't hasn't hadn't doesn't didn't won't can't wouldn't
+couldn't""".split())
 # Verbs an officer opens a sentence with ("Went to the office", "Spoke to him about work"). Whisper
 # capitalises them there, which made the "Name to <verb>" shape read them as people. Verbs that are
 # also given names (Said, Rose, Grace, Will) are left out on purpose.
@@ -63,6 +64,11 @@ _SENTENCE_VERBS = frozenset("""went spoke talked met called phoned rang visited 
 told saw attended arrived returned reported moved referred signposted completed checked reminded gave sent
 emailed wrote tried managed decided arranged booked left came got made spent offered advised encouraged
 helped noted received contacted""".split())
+_PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "who", "her", "him", "them"})
+# Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
+_OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
+_CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
+call seen attended""".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
@@ -193,20 +199,67 @@ class PersonRecogniser(Recogniser):
                 continue
             t = toks[j]
             w = strip_possessive(t.raw)
+            owned = t.raw.endswith(("'s", "’s"))     # "his sister blessing's been helping"
             if (t.kind != "word" or not w.islower() or len(w) < 3 or w in self._NOT_LOWER_NAME
-                    or w.endswith(("ed", "ing", "ly")) or w in a.allow.words or w in PERSON_CUES):
+                    or (w.endswith(("ed", "ing", "ly")) and not owned) or w in a.allow.words or w in PERSON_CUES):
                 continue
             nxt = toks[j + 1].raw if j + 1 < n else "."
-            if t.raw.endswith(("'s", "’s")) or nxt in (",", ".", "?", "!", ";"):
-                out.append((j, j + 1, 0.6))
+            if not (owned or nxt in (",", ".", "?", "!", ";")):
+                continue
+            # A dictionary word after a relation is a name only when a pronoun takes it up ("his support
+            # worker joy, she's ..."); "flagging victim contact, and ..." is the word.
+            after = toks[j + 2].lower if j + 2 < n else ""
+            if is_common_word(w) and not owned and after not in _PRONOUNS:
+                continue
+            out.append((j, j + 1, 0.6))
         return out
 
+    def _lowercase_before_relation(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name Whisper wrote in lower case right before its role: "I rang rob, their social worker"."""
+        toks, out = a.tokens, []
+        for k in range(1, len(toks) - 3):
+            t = toks[k]
+            if (t.kind == "word" and t.raw.islower() and len(t.raw) >= 3 and toks[k - 1].kind == "word"
+                    and t.lower not in self._NOT_LOWER_NAME and t.lower not in _NOT_NAMES
+                    and t.lower not in PERSON_CUES and t.lower not in a.allow.words
+                    and self._relation_after(toks, k + 1, 0.85)):
+                out.append((k, k + 1, 0.6))
+        return out
+
+    def _opening_name(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """The person a note is about, named first, before the contact type or the address: "Faith de Beo,
+        office, booked half ten", "Home visit, Nadia Rashid, 12 Elm Road". The name is taken from its
+        first capitalised word (Whisper garbles the rest) to the comma."""
+        toks, n = a.tokens, len(a.tokens)
+        k = 0
+        while k < n and (toks[k].kind == "punct" or toks[k].lower in _OPENING_FILLERS):
+            k += 1
+        if k + 2 < n and toks[k].lower in _CONTACT_WORDS:       # "Home visit, <name>, <address>"
+            while k < n and toks[k].lower in _CONTACT_WORDS:
+                k += 1
+            if k >= n or toks[k].raw != ",":
+                return []
+            k += 1
+        first = k
+        while k < n and k - first < 5 and toks[k].kind in ("word", "caps") and toks[k].raw != ",":
+            k += 1
+        if k >= n or toks[k].raw != "," or k == first or k + 1 >= n:
+            return []
+        after = toks[k + 1]
+        if not (after.lower in _CONTACT_WORDS or after.kind == "digits" or after.raw == "["):
+            return []
+        caps = [i for i in range(first, k) if _name_token(toks[i])
+                and strip_possessive(toks[i].raw).lower() not in a.allow.words]
+        return [(caps[0], k, 0.7)] if caps else []
+
     @staticmethod
-    def _relation_after(toks, j: int) -> bool:
-        """", his wife" / ", the eldest" right after token ``j - 1``."""
-        nxt = [x.lower for x in toks[j:j + 3]]
-        return (len(nxt) >= 3 and nxt[0] == "," and nxt[1] in _DETERMINERS and nxt[2] in PERSON_CUES
-                and PERSON_CUES[nxt[2]] >= 0.7)
+    def _relation_after(toks, j: int, min_score: float = 0.7) -> bool:
+        """", his wife" / ", the eldest" / ", their social worker" right after token ``j - 1``."""
+        nxt = [x.lower for x in toks[j:j + 4]]
+        if len(nxt) < 3 or nxt[0] != "," or nxt[1] not in _DETERMINERS:
+            return False
+        two = " ".join(nxt[2:4])
+        return PERSON_CUES.get(two, 0) >= min_score or PERSON_CUES.get(nxt[2], 0) >= min_score
 
     def _from_shape(self, a: Analysis) -> list[tuple[int, int, float]]:
         """Shapes of dictated notes that hold a name even when Whisper misheard the cue word:
@@ -247,9 +300,10 @@ class PersonRecogniser(Recogniser):
         related = {strip_possessive(toks[i].raw).lower() for i, j, sc in cue_cands
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
-        lower = self._lowercase_after_relation(a)
+        lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a)
         lower_at = {i for i, _, _ in lower}
         cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a) + lower
+                 + self._opening_name(a)
                  if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
                      or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,

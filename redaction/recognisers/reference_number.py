@@ -22,6 +22,9 @@ def type_by_shape(dense: str) -> str:
     return "CASE_REF"
 
 
+_LONG_RUN = 9
+
+
 class ReferenceNumberRecogniser(PatternRecogniser):
     name = "reference_number"
     type = "CASE_REF"
@@ -36,6 +39,23 @@ class ReferenceNumberRecogniser(PatternRecogniser):
                 continue
             start, end = run.span(0, len(run.dense))
             e = self.entity(a, start, end, score, f"CASE_REF:{run.dense}")
+            e.type = type_by_shape(run.dense)
+            out.append(e)
+        return out + self._said_digit_by_digit(a)
+
+    def _said_digit_by_digit(self, a: Analysis) -> list[Entity]:
+        """Nine or more digits said one or two at a time ("29-10-4-5-6-7-8-9-9") are someone's
+        identifier whatever cue Whisper misheard before them ("his DNC wrong, the right one is ...");
+        nothing else a note says sounds like that (years and times are said in fours and twos)."""
+        out = []
+        for run in a.runs:
+            nums = [t for t in run.tokens if t.kind in ("digits", "alnum")]
+            digits = sum(c.isdigit() for c in run.dense)
+            if digits < _LONG_RUN or len(nums) < 4 or "/" in run.dense \
+                    or max(sum(c.isdigit() for c in t.canon) for t in nums) > 3:
+                continue
+            start, end = run.span(0, len(run.dense))
+            e = self.entity(a, start, end, 0.55, f"CASE_REF:{run.dense}")
             e.type = type_by_shape(run.dense)
             out.append(e)
         return out
