@@ -228,11 +228,22 @@ def dense_of(tokens: list[Token]) -> IdRun:
 def _digit_pause(tokens: list[Token], k: int) -> bool:
     """A full stop between two groups of digits: Whisper's mark for a pause inside a number
     ("07700. 900. 461."), or a decimal point it put between digits said one by one ("9.3, 5.1.8")."""
-    if not (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].kind == "digits"
-            and tokens[k + 1].kind == "digits"):
+    if not (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].canon.isdigit()
+            and tokens[k + 1].canon.isdigit()):
         return False
     inside = tokens[k - 1].end == tokens[k].start and tokens[k].end == tokens[k + 1].start
-    return inside or (len(tokens[k - 1].canon) >= 3 and len(tokens[k + 1].canon) >= 3)
+    return inside or (_digit_group(tokens, k - 1, -1) >= 3 and _digit_group(tokens, k + 1, 1) >= 3)
+
+
+def _digit_group(tokens: list[Token], k: int, step: int) -> int:
+    """Digits in the hyphen-joined group that token ``k`` ends (step -1) or starts (step 1): "1-8-6"."""
+    count = 0
+    while 0 <= k < len(tokens) and tokens[k].kind in ("digits", "alnum") and tokens[k].canon.isdigit():
+        count += len(tokens[k].canon)
+        if not (0 <= k + step < len(tokens) and tokens[k + step].raw == "-"):
+            break
+        k += 2 * step
+    return count
 
 
 def id_runs(tokens: list[Token]) -> list[IdRun]:
@@ -256,6 +267,8 @@ def id_runs(tokens: list[Token]) -> list[IdRun]:
 
 
 _STOP = {".", "?", "!", ";", "[", "]", "\n"}
+# Words that announce another identifier: a run said before one of them ends there.
+_NEXT_VALUE = {"account", "number", "code", "postcode", "reference", "mobile", "phone", "email"}
 
 
 def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4) -> IdRun | None:
@@ -271,6 +284,8 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
             break
         if t.raw in ("I", "A") and j + 1 < len(tokens) and tokens[j + 1].raw.islower():
             break                      # the pronoun or article starting the next clause: "KLM, I am"
+        if picked and t.lower in _NEXT_VALUE:
+            break                      # "sort code 20 46 17, account number ...": the next value begins
         if is_id_token(t):
             if gap and not any(c.isdigit() for c in t.canon):
                 break                  # after misheard words only more digits continue the identifier

@@ -64,6 +64,13 @@ _SENTENCE_VERBS = frozenset("""went spoke talked met called phoned rang visited 
 told saw attended arrived returned reported moved referred signposted completed checked reminded gave sent
 emailed wrote tried managed decided arranged booked left came got made spent offered advised encouraged
 helped noted received contacted""".split())
+# Relations that are also the first word of a compound noun ("victim contact", "partner agency").
+_MODIFIER_CUES = frozenset({"victim", "child", "baby", "partner", "worker", "officer", "manager", "friend",
+                            "employer", "associate", "colleague", "key worker", "support worker"})
+# Professionals named by their role in apposition ("rob, their social worker").
+_ROLES = frozenset({"social worker", "support worker", "key worker", "keyworker", "worker", "counsellor", "nurse",
+                    "doctor", "solicitor", "mentor", "landlord", "landlady", "psychiatrist", "psychologist",
+                    "interpreter", "sponsor", "carer", "coach", "manager", "boss", "employer"})
 _PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "who", "her", "him", "them"})
 # Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
 _OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
@@ -204,12 +211,14 @@ class PersonRecogniser(Recogniser):
                     or (w.endswith(("ed", "ing", "ly")) and not owned) or w in a.allow.words or w in PERSON_CUES):
                 continue
             nxt = toks[j + 1].raw if j + 1 < n else "."
-            if not (owned or nxt in (",", ".", "?", "!", ";")):
+            acts = nxt.lower() in _SUBJECT_VERBS                 # "his partner dawn was unwell"
+            if not (owned or acts or nxt in (",", ".", "?", "!", ";")):
                 continue
-            # A dictionary word after a relation is a name only when a pronoun takes it up ("his support
-            # worker joy, she's ..."); "flagging victim contact, and ..." is the word.
+            # After a relation that also names things ("victim contact", "child maintenance") a
+            # dictionary word is a name only when a pronoun takes it up ("his partner joy, she's ...").
             after = toks[j + 2].lower if j + 2 < n else ""
-            if is_common_word(w) and not owned and after not in _PRONOUNS:
+            if (is_common_word(w) and not owned and not acts and phrase in _MODIFIER_CUES
+                    and not (nxt in (",", ".") and after in _PRONOUNS)):
                 continue
             out.append((j, j + 1, 0.6))
         return out
@@ -221,8 +230,9 @@ class PersonRecogniser(Recogniser):
             t = toks[k]
             if (t.kind == "word" and t.raw.islower() and len(t.raw) >= 3 and toks[k - 1].kind == "word"
                     and t.lower not in self._NOT_LOWER_NAME and t.lower not in _NOT_NAMES
+                    and not t.lower.endswith(("ed", "en", "ing", "ly"))
                     and t.lower not in PERSON_CUES and t.lower not in a.allow.words
-                    and self._relation_after(toks, k + 1, 0.85)):
+                    and self._role_after(toks, k + 1)):
                 out.append((k, k + 1, 0.6))
         return out
 
@@ -241,16 +251,27 @@ class PersonRecogniser(Recogniser):
                 return []
             k += 1
         first = k
-        while k < n and k - first < 5 and toks[k].kind in ("word", "caps") and toks[k].raw != ",":
+        while k < n and k - first < 5 and toks[k].kind in ("word", "caps") and toks[k].raw != "," \
+                and not (k > first and toks[k].lower in _CONTACT_WORDS):
             k += 1
-        if k >= n or toks[k].raw != "," or k == first or k + 1 >= n:
+        if k >= n or k == first or k + 1 >= n:
             return []
-        after = toks[k + 1]
-        if not (after.lower in _CONTACT_WORDS or after.kind == "digits" or after.raw == "["):
-            return []
+        if toks[k].raw == ",":                                   # "Faith de Beo, office"
+            after = toks[k + 1]
+            if not (after.lower in _CONTACT_WORDS or after.kind == "digits" or after.raw == "["):
+                return []
+        elif not (toks[k].lower in _CONTACT_WORDS and toks[k + 1].raw in (",", ".")):
+            return []                                            # "Winston Clark office."
         caps = [i for i in range(first, k) if _name_token(toks[i])
                 and strip_possessive(toks[i].raw).lower() not in a.allow.words]
         return [(caps[0], k, 0.7)] if caps else []
+
+    @staticmethod
+    def _role_after(toks, j: int) -> bool:
+        """", their social worker" (a professional's role, not a relative's) right after token ``j - 1``."""
+        nxt = [x.lower for x in toks[j:j + 4]]
+        return (len(nxt) >= 3 and nxt[0] == "," and nxt[1] in _DETERMINERS
+                and (" ".join(nxt[2:4]) in _ROLES or nxt[2] in _ROLES))
 
     @staticmethod
     def _relation_after(toks, j: int, min_score: float = 0.7) -> bool:
@@ -302,9 +323,13 @@ class PersonRecogniser(Recogniser):
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
         lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a)
         lower_at = {i for i, _, _ in lower}
+        # The opening name stands before "office", so it reads as an institution ("Leeds office"):
+        # its place in the note says it is the person.
+        opening = self._opening_name(a)
+        opening_at = {k for i, j, _ in opening for k in range(i, j)}
         cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a) + lower
-                 + self._opening_name(a)
-                 if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
+                 + opening
+                 if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end) or c in opening
                      or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
                           and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
@@ -342,7 +367,7 @@ class PersonRecogniser(Recogniser):
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
             if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
-                    _used_as_word(toks, k) and k not in lower_at):
+                    _used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
@@ -364,7 +389,8 @@ class PersonRecogniser(Recogniser):
             s, e = toks[k].start, toks[end_k].end
             if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"
                 e -= 2
-            if not a.is_protected(s, e) or (w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
+            if not a.is_protected(s, e) or k in opening_at or (
+                    w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
                 out.append(self.entity(a, s, e, score, key))
             k = end_k + 1
         return out

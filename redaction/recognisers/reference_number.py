@@ -51,10 +51,14 @@ class ReferenceNumberRecogniser(PatternRecogniser):
         for run in a.runs:
             nums = [t for t in run.tokens if t.kind in ("digits", "alnum")]
             digits = sum(c.isdigit() for c in run.dense)
-            if digits < _LONG_RUN or len(nums) < 4 or "/" in run.dense \
-                    or max(sum(c.isdigit() for c in t.canon) for t in nums) > 3:
+            # said one or two digits at a time (a year may lead it: "2021-1-0-3-7-2-9-1-4-K")
+            if digits < _LONG_RUN or "/" in run.dense \
+                    or sum(sum(c.isdigit() for c in t.canon) <= 2 for t in nums) < 6:
                 continue
-            start, end = run.span(0, len(run.dense))
+            last = len(run.tokens) - 1
+            while last > 0 and (run.tokens[last].raw in ("I", "A") or run.tokens[last].kind == "punct"):
+                last -= 1                # the pronoun starting the next clause: "..., 4-K, I checked it"
+            start, end = run.tokens[0].start, run.tokens[last].end
             e = self.entity(a, start, end, 0.55, f"CASE_REF:{run.dense}")
             e.type = type_by_shape(run.dense)
             out.append(e)
