@@ -92,3 +92,58 @@ def test_a_postcode_with_a_misheard_area_after_an_address(text, inward):
 @pytest.mark.parametrize("text", ["We met at 10 at the office at A2, 3PM.", "He sat at table 5, 7 of them there."])
 def test_letters_and_digits_after_at_without_an_address_stay(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("So I've got her NHS number for the form. 4-8. No. Sorry. Let me read it. 9-4-3. 4-7-6. 5-9-1-9. Right.", "5-9-1-9"),
+    ("He said the digits, 9.4, 3.4.7, 6.5, 9.1, 9, money's still tight.", "9.1"),
+])
+def test_digit_groups_split_by_full_stops(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+def test_sort_code_and_account_said_one_after_the_other_are_two_values():
+    out = redact("He gave me his bank details. Sorko 4-0, 1-1, 6-2, account for 5-5-1, 2-9-0-3, and I passed it on.").text
+    assert "6-2" not in out and "2-9-0-3" not in out and out.count("[BANK_") == 2, out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("The court had his DNC wrong. The right one is 18-10-2-4-6-8-1-3-5, and that matches.", "8-1-3-5"),
+    ("His DNC is 2020-1-0-4-5-1-2-8-7-M, I checked it, no new arrests.", "2-8-7"),
+    ("She gave me the red item so I could chase it. It's 10-H, 3-6, one, two, eight, four, see. Then we moved on.",
+     "eight, four"),
+    ("She gave me the number so I could chase it. It's 11K452211C. Then we moved on.", "452211"),
+])
+def test_long_identifiers_whatever_cue_was_misheard(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "Between 2019, 2020, 2021 and 2022 he was at 10, 11 and 12 on the course.",
+    "He worked 2.5 hours on 3 days and scored 4, 5, 6, 7, 8 and 9 on the tests.",
+])
+def test_years_times_and_counts_stay(text):
+    assert redact(text).text == text
+
+
+def test_a_nino_shape_with_a_misheard_prefix():
+    out = redact("And I remember he gave me his DX 3-1, 5-5, 7-2, A, then his daughter came in.").text
+    assert "7-2" not in out and "[NI_NUMBER_1]" in out, out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Home visit, 22-heather road, quarter past 4, arranged.", "heather"),
+    ("He moved in Monday, it's flat six, willow court, so I'll update the address.", "willow"),
+    ("He moved in Monday. It's flat six willow court. So I'll update it.", "willow"),
+])
+def test_lower_case_streets_after_a_number_or_a_flat(text, gone):
+    out = redact(text).text
+    assert gone not in out and "[ADDRESS_1]" in out, out
+
+
+@pytest.mark.parametrize("text", ["We met at 10, the court said no.", "He did 6 weeks at the park.",
+                                  "Flat 3 was on the green."])
+def test_numbers_before_street_words_used_as_words_stay(text):
+    assert redact(text).text == text

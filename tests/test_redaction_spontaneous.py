@@ -45,3 +45,42 @@ def test_a_town_after_a_relation_is_a_name_but_stays_a_town_elsewhere():
 def test_flat_number_before_a_named_court_is_an_address():
     out = redact("He moved in Monday, it's flat six, Orchard Court, so I'll update the address.").text
     assert "Orchard" not in out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Farah de Leon, office, booked half ten and she was ten minutes late. Farah said the bus was late.", "Farah"),
+    ("Home visit, not a Kowalczyk, 12 Elm Road, arranged, he was in.", "Kowalczyk"),
+    ("Desmond Achterberg office. He came in on time. Desmond, when I raised it, minimised it.", "Desmond"),
+    ("Radu Petrescu, er, failed to attend. He was booked in for two o'clock.", "Petrescu"),
+])
+def test_the_opening_name_before_the_contact_type(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", ["Right, office, he was on time.", "Okay, Monday, office, he came in."])
+def test_an_opening_without_a_name_is_unchanged(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("He said he'd forgotten, his little girl ruby, and been up all night poorly.", "ruby"),
+    ("His partner hope was, er, unwell. He'll bring a letter from hope's GP.", "hope"),
+    ("I'm worried about the kids, so I rang gail, their support worker at children's services.", "gail"),
+    ("His sister patience's been helping him with the budgeting.", "patience"),
+    ("He pushed her in front of the kids and the Rose, the eldest, tried to stop him.", "Rose"),
+    ("His keyword can air, Grace rang me this morning. Grace said he'd been on his phone a lot.", "Grace"),
+])
+def test_names_that_are_words_in_the_shapes_that_make_them_names(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "I'm flagging victim contact, and a licence breach. No contact at all.",
+    "He said he'd forgotten, his little girl was ill.",
+    "The landlord isn't, he's not doing anything about the damp.",
+    "Nobody rang. Nobody said anything. Well, he said he'd try.",
+])
+def test_words_in_those_shapes_that_are_not_names_stay(text):
+    assert redact(text).text == text

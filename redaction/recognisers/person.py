@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from redaction.analysis import Analysis, PhraseIndex, is_common_word
 from redaction.model import Entity
 from redaction.recognisers.address import NEEDS_NUMBER, STREET_WORDS
@@ -49,7 +51,8 @@ _NOT_NAMES = frozenset("""i i'm i've i'll i'd he she they we you it his her thei
 these those there here he's she's they're we're it's and but so or then when if as on in at of to for by with from
 after before while because since also today tomorrow yesterday next last actions action next appointment
 office home video telephone phone no yes not nothing none risk risks issues concern concerns mr mrs ms miss dr doctor
-sir madam please thanks thank ok okay well um uh oh summary check review intervention set task""".split())
+sir madam please thanks thank ok okay well um uh oh summary check review intervention set task
+nobody somebody someone everyone anyone everybody anybody noone""".split())
 # What the person a note is about does, said right after their name at the start of a clause.
 _SUBJECT_VERBS = frozenset("""attended arrived came comes will was is has had said says told tells agreed reported
 missed failed called rang phoned texted emailed brought completed did does admitted disclosed explained wants needs
@@ -74,6 +77,9 @@ _ROLES = frozenset({"social worker", "support worker", "key worker", "keyworker"
 _PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "who", "her", "him", "them"})
 # Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
 _OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
+_FILLERS = frozenset("um uh er erm her ah eh".split())      # Whisper writes "er" as "her"
+_SPEECH_VERBS = frozenset("rang rung rings phoned texted emailed said says told called messaged".split())
+_ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".split())
 _CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
 call seen attended""".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
@@ -208,6 +214,7 @@ class PersonRecogniser(Recogniser):
             w = strip_possessive(t.raw)
             owned = t.raw.endswith(("'s", "’s"))     # "his sister blessing's been helping"
             if (t.kind != "word" or not w.islower() or len(w) < 3 or w in self._NOT_LOWER_NAME
+                    or "'" in w or "’" in w                # "the landlord isn't"
                     or (w.endswith(("ed", "ing", "ly")) and not owned) or w in a.allow.words or w in PERSON_CUES):
                 continue
             nxt = toks[j + 1].raw if j + 1 < n else "."
@@ -236,6 +243,20 @@ class PersonRecogniser(Recogniser):
                 out.append((k, k + 1, 0.6))
         return out
 
+    def _word_names_that_speak(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name that is also a word ("Joy", "Hope", "Grace"), capitalised and said twice as the one who
+        rang or said something ("Joy rang me this morning ... Joy said ..."): Whisper capitalises it as a
+        name, and a word does not ring anyone."""
+        toks, found = a.tokens, {}
+        for k in range(len(toks) - 1):
+            t = toks[k]
+            w = t.lower
+            if (t.kind == "word" and t.raw[:1].isupper() and t.raw[1:].islower() and len(w) >= 3
+                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in STOP_WORDS
+                    and w not in a.allow.words and is_common_word(w)):
+                found.setdefault(w, []).append(k)
+        return [(k, k + 1, 0.65) for ks in found.values() if len(ks) >= 2 for k in ks]
+
     def _opening_name(self, a: Analysis) -> list[tuple[int, int, float]]:
         """The person a note is about, named first, before the contact type or the address: "Faith de Beo,
         office, booked half ten", "Home visit, Nadia Rashid, 12 Elm Road". The name is taken from its
@@ -257,8 +278,12 @@ class PersonRecogniser(Recogniser):
         if k >= n or k == first or k + 1 >= n:
             return []
         if toks[k].raw == ",":                                   # "Faith de Beo, office"
-            after = toks[k + 1]
-            if not (after.lower in _CONTACT_WORDS or after.kind == "digits" or after.raw == "["):
+            m = k + 1
+            while m + 1 < n and (toks[m].lower in _FILLERS or toks[m].raw == ","):
+                m += 1                                           # "Ionut Marin, er, failed to attend"
+            after = toks[m]
+            if not (after.lower in _CONTACT_WORDS or after.lower in _ATTENDANCE_WORDS or after.kind == "digits"
+                    or after.raw == "["):
                 return []
         elif not (toks[k].lower in _CONTACT_WORDS and toks[k + 1].raw in (",", ".")):
             return []                                            # "Winston Clark office."
@@ -321,7 +346,8 @@ class PersonRecogniser(Recogniser):
         related = {strip_possessive(toks[i].raw).lower() for i, j, sc in cue_cands
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
-        lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a)
+        lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a) \
+            + self._word_names_that_speak(a)
         lower_at = {i for i, _, _ in lower}
         # The opening name stands before "office", so it reads as an institution ("Leeds office"):
         # its place in the note says it is the person.

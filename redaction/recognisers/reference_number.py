@@ -44,16 +44,19 @@ class ReferenceNumberRecogniser(PatternRecogniser):
         return out + self._said_digit_by_digit(a)
 
     def _said_digit_by_digit(self, a: Analysis) -> list[Entity]:
-        """Nine or more digits said one or two at a time ("29-10-4-5-6-7-8-9-9") are someone's
-        identifier whatever cue Whisper misheard before them ("his DNC wrong, the right one is ...");
-        nothing else a note says sounds like that (years and times are said in fours and twos)."""
+        """Nine or more digits said one or two at a time ("29-10-4-5-6-7-8-9-9"), or eight characters
+        and more that mix six digits with letters, are someone's identifier whatever cue Whisper
+        misheard before them ("his DNC wrong, the right one is ..."): nothing else a note says sounds
+        like that (years and times are said in fours and twos)."""
         out = []
         for run in a.runs:
             nums = [t for t in run.tokens if t.kind in ("digits", "alnum")]
             digits = sum(c.isdigit() for c in run.dense)
-            # said one or two digits at a time (a year may lead it: "2021-1-0-3-7-2-9-1-4-K")
-            if digits < _LONG_RUN or "/" in run.dense \
-                    or sum(sum(c.isdigit() for c in t.canon) <= 2 for t in nums) < 6:
+            # said one or two digits at a time (a year may lead it: "2021-1-0-3-7-2-9-1-4-K"), or letters
+            # and digits mixed as no word or time is ("10H261184C", "10-H, 2-6, One, one, eight, four")
+            spoken = digits >= _LONG_RUN and sum(sum(c.isdigit() for c in t.canon) <= 2 for t in nums) >= 6
+            mixed = digits >= 6 and len(run.dense) >= 8 and any(c.isalpha() for c in run.dense)
+            if "/" in run.dense or not (spoken or mixed):
                 continue
             last = len(run.tokens) - 1
             while last > 0 and (run.tokens[last].raw in ("I", "A") or run.tokens[last].kind == "punct"):
