@@ -105,6 +105,8 @@ def _raw_tokens(text: str) -> list[Token]:
             k += 1
         raw = text[s:e]
         dense = raw.replace("-", "").replace(".", "").upper()
+        # the letter O said for zero between digits ("S-K-3-O-5-7-2-2-A")
+        dense = re.sub(r"(?<=\d)O(?=\d)", "0", dense)
         out.append(Token(raw, s, e, dense, "alnum" if any(c.isdigit() for c in dense) else "caps", True))
     out.extend(toks[k:])
     return out
@@ -250,6 +252,10 @@ def id_runs(tokens: list[Token]) -> list[IdRun]:
     """Maximal runs of identifier-like tokens, allowing commas and hyphens between them."""
     runs, cur, pending_sep = [], [], []
     for k, t in enumerate(tokens):
+        if t.raw in ("I", "A") and pending_sep and k + 1 < len(tokens) and tokens[k + 1].raw.islower():
+            runs.append(dense_of(cur))    # "..., B X, I need that": the pronoun starts the next clause
+            cur, pending_sep = [], []
+            continue
         if is_id_token(t):
             if cur and pending_sep:
                 cur.extend(pending_sep)
@@ -278,7 +284,8 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     picked: list[Token] = []
     gap = 0
     j = i
-    while j < len(tokens) and j < i + max_tokens:
+    # past ``max_tokens`` only an identifier already begun goes on (it is not cut in two)
+    while j < len(tokens) and (j < i + max_tokens or (picked and gap == 0 and j < i + 2 * max_tokens)):
         t = tokens[j]
         if (t.raw in _STOP and not _digit_pause(tokens, j)) or t.raw.startswith("["):
             break

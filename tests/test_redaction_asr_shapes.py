@@ -147,3 +147,13 @@ def test_lower_case_streets_after_a_number_or_a_flat(text, gone):
                                   "Flat 3 was on the green."])
 def test_numbers_before_street_words_used_as_words_stay(text):
     assert redact(text).text == text
+
+
+def test_the_letter_o_for_zero_inside_a_spelled_identifier():
+    out = redact("Her NI number came through, finally, it's S-K-3-O-1-4-2-2-A, so she can claim.").text
+    assert "S-K" not in out and "[NI_NUMBER_1]" in out, out
+
+
+def test_the_pronoun_after_an_identifier_is_not_part_of_it():
+    out = redact("He was released three weeks ago, prison number A nine one four oh, B X, I need that.").text
+    assert "B X" not in out and "I need that" in out, out

@@ -84,3 +84,8 @@ def test_names_that_are_words_in_the_shapes_that_make_them_names(text, gone):
 ])
 def test_words_in_those_shapes_that_are_not_names_stay(text):
     assert redact(text).text == text
+
+
+def test_a_name_corrected_by_the_officer():
+    out = redact("For the letter he says, Mervyn, not Marvin Oduya, is how he spells it.").text
+    assert "Mervyn" not in out and "Marvin" not in out, out

@@ -191,6 +191,8 @@ class PersonRecogniser(Recogniser):
                 out.append((k, j, 0.7))                                   # "Emeka Nwosu"
             elif re.search(r"\[PERSON_\d+\]\s*,?\s*$", before):
                 out.append((k, j, 0.7))                                   # "[PERSON_1], Seun"
+            elif re.match(r"\s*,\s*(?:not|no|sorry)\s*,?\s*\[PERSON_\d+\]", a.text[toks[j - 1].end:]):
+                out.append((k, j, 0.7))                                   # "Clive, not [PERSON_1]"
             elif self._relation_after(toks, j):
                 out.append((k, j, 0.7))                                   # "Anjali, his wife"
             elif nxt[:1] == [","] and len(nxt) >= 2 and nxt[1] in ("she's", "he's", "she", "he", "they're"):

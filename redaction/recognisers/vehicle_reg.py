@@ -15,7 +15,7 @@ class VehicleRegRecogniser(PatternRecogniser):
     cues = {"registration": 0.9, "registration number": 0.95, "reg": 0.85, "reg number": 0.95,
             "number plate": 0.95, "plate": 0.8, "vehicle registration": 0.95, "car reg": 0.95,
             # "registration" cut short by Whisper ("the regis, YR71, one, BNZ")
-            "regis": 0.85, "the reg": 0.9}
+            "regis": 0.85}
     min_digits = 1
 
     def accept_cued(self, dense: str) -> bool:
