@@ -157,3 +157,18 @@ def test_the_letter_o_for_zero_inside_a_spelled_identifier():
 def test_the_pronoun_after_an_identifier_is_not_part_of_it():
     out = redact("He was released three weeks ago, prison number A nine one four oh, B X, I need that.").text
     assert "B X" not in out and "I need that" in out, out
+
+
+def test_a_long_number_in_unequal_groups_after_a_misheard_cue():
+    out = redact("The NC for the police liaison form. 2018-0371, 5-2, I checked it on the system.").text
+    assert "0371" not in out, out
+
+
+def test_a_capitalised_street_name_before_a_lower_case_street_word():
+    out = redact("Home visit at his flat, 23 Wordsworth court, Bristol, he was in.").text
+    assert "Wordsworth" not in out and "[ADDRESS_1]" in out, out
+
+
+@pytest.mark.parametrize("text", ["He spent 3 days at Lee court.", "I waited 10 minutes in the car park."])
+def test_a_number_and_a_street_word_apart_are_not_an_address(text):
+    assert redact(text).text == text

@@ -89,3 +89,8 @@ def test_words_in_those_shapes_that_are_not_names_stay(text):
 def test_a_name_corrected_by_the_officer():
     out = redact("For the letter he says, Mervyn, not Marvin Oduya, is how he spells it.").text
     assert "Mervyn" not in out and "Marvin" not in out, out
+
+
+def test_a_nickname_that_is_a_word_right_after_the_full_name():
+    out = redact("Home visit to Abdullahi Warsame, Mo at his flat, he was in.").text
+    assert "Mo " not in out, out

@@ -107,4 +107,6 @@ class AddressRecogniser(Recogniser):
         if not _house_number(toks[i]):
             return None
         flat = i > 0 and toks[i - 1].lower in _FLAT_WORDS
-        return i if toks[k].lower in _PLAIN_STREET or flat else None
+        # "17 Tennyson court": the street's own name, capitalised, between the number and the street word
+        named = all(x.raw[:1].isupper() for x in toks[i + 1:k] if x.kind == "word")
+        return i if toks[k].lower in _PLAIN_STREET or flat or named else None

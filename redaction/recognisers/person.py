@@ -78,6 +78,7 @@ _PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "who", "
 # Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
 _OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
 _FILLERS = frozenset("um uh er erm her ah eh".split())      # Whisper writes "er" as "her"
+_AFTER_NICKNAME = frozenset("at in from who was is has had".split())
 _SPEECH_VERBS = frozenset("rang rung rings phoned texted emailed said says told called messaged".split())
 _ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".split())
 _CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
@@ -176,9 +177,10 @@ class PersonRecogniser(Recogniser):
             if is_common_word(w):
                 # A capitalised common word is a name only in the tightest shapes: a nickname beside a
                 # redacted name ("[PERSON_1], Paddy, office") or before its relation ("Jack, the eldest").
-                if k and k + 1 < n and toks[k + 1].raw in (",", ".") and (
-                        re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
-                        or self._relation_after(toks, k + 1)):
+                after_name = re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
+                if k and k + 1 < n and (
+                        (toks[k + 1].raw in (",", ".") and (after_name or self._relation_after(toks, k + 1)))
+                        or (after_name and toks[k + 1].lower in _AFTER_NICKNAME)):   # "[PERSON_1], Mo at his flat"
                     out.append((k, k + 1, 0.65))
                 continue
             j = k + 1

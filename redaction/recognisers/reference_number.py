@@ -3,6 +3,8 @@
 from 0: PHONE; 10: NHS_NUMBER; 6 or 8: BANK; otherwise CASE_REF, a reference of the case)."""
 from __future__ import annotations
 
+import re
+
 from redaction.analysis import Analysis
 from redaction.model import Entity
 from redaction.recognisers.base import PatternRecogniser
@@ -23,6 +25,7 @@ def type_by_shape(dense: str) -> str:
 
 
 _LONG_RUN = 9
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 class ReferenceNumberRecogniser(PatternRecogniser):
@@ -56,7 +59,9 @@ class ReferenceNumberRecogniser(PatternRecogniser):
             # and digits mixed as no word or time is ("10H261184C", "10-H, 2-6, One, one, eight, four")
             spoken = digits >= _LONG_RUN and sum(sum(c.isdigit() for c in t.canon) <= 2 for t in nums) >= 6
             mixed = digits >= 6 and len(run.dense) >= 8 and any(c.isalpha() for c in run.dense)
-            if "/" in run.dense or not (spoken or mixed):
+            # groups of unequal length that are not a list of years ("2019-0456, 7-8")
+            grouped = digits >= _LONG_RUN and len(nums) >= 3 and not all(_YEAR.fullmatch(t.canon) for t in nums)
+            if "/" in run.dense or not (spoken or mixed or grouped):
                 continue
             last = len(run.tokens) - 1
             while last > 0 and (run.tokens[last].raw in ("I", "A") or run.tokens[last].kind == "punct"):
