@@ -337,6 +337,17 @@ def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_to
             stops += 1
             if stops > 1:
                 return None
+            # the next sentence opens with it, after a few words at most ("... national insurance number
+            # for the form. He read it out, JK-48, ...", "Case ref for the file. Next, seven, one, ...")
+            # (a bare number only right at the start: "He came at 10, 11" is a time)
+            k = next((m for m in range(j + 1, min(len(tokens), j + 7)) if is_id_token(tokens[m])), None)
+            if k is not None and not any(tokens[m].raw in _STOP for m in range(j + 1, k)) and (
+                    k <= j + 3 or tokens[k].canon[:1].isalpha()):
+                nxt = run_from(tokens, k, max_tokens=24, max_gap=1)
+                if nxt is not None and nxt.tokens[0].start == tokens[k].start and len(nxt.dense) >= 5 \
+                        and (tokens[k].canon[:1].isalpha() or sum(len(x.canon) == 1 for x in nxt.tokens) >= 4) \
+                        and accept(nxt.dense):
+                    return nxt           # letter-led, or digits said one by one
             continue
         if t.lower not in _HANDOVER_START or j == 0 or tokens[j - 1].raw not in _STOP | {","}:
             continue

@@ -172,3 +172,32 @@ def test_a_capitalised_street_name_before_a_lower_case_street_word():
 @pytest.mark.parametrize("text", ["He spent 3 days at Lee court.", "I waited 10 minutes in the car park."])
 def test_a_number_and_a_street_word_apart_are_not_an_address(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("He needed his national insurance number for the form. He read it out, PK-31, four-sembert, two-hand, see.",
+     "PK-31"),
+    ("Case ref for the reform. Next, four, two, nine, one, six, three. Next appointment Friday.", "nine, one"),
+])
+def test_an_identifier_opening_the_sentence_after_its_cue(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "The case reference is on file. He came at 10, 11 or so.",
+    "We spoke about the phone. 10, 11, 12 are his hours.",
+    "Our reference. At 10, 11 and 12 he works.",
+])
+def test_times_opening_the_next_sentence_stay(text):
+    assert redact(text).text == text
+
+
+def test_an_account_number_after_whisper_cut_account_to_count():
+    out = redact("He gave me his details for the refund. The count 6-2-4-4, 0-9-1-3. Next call the 17th.").text
+    assert "0-9-1-3" not in out and "[BANK_1]" in out, out
+
+
+def test_a_street_split_by_whisper_into_a_possessive_and_treat():
+    out = redact("Home visit at his mum's flat, 40 moran's treat, Carlisle, he was in.").text
+    assert "moran" not in out and "[ADDRESS_1]" in out, out

@@ -94,3 +94,8 @@ def test_a_name_corrected_by_the_officer():
 def test_a_nickname_that_is_a_word_right_after_the_full_name():
     out = redact("Home visit to Abdullahi Warsame, Mo at his flat, he was in.").text
     assert "Mo " not in out, out
+
+
+def test_the_opening_name_with_its_short_form():
+    out = redact("Tran Duc Minh, or Minh, office appointment with a Vietnamese interpreter.").text
+    assert "Minh" not in out and "Tran" not in out, out

@@ -93,7 +93,9 @@ class AddressRecogniser(Recogniser):
         """Index of the street's first word when Whisper wrote it in lower case after a house number:
         "27 bell grave road" (index of "bell" - 1, the number), "40-cardigan road". After a flat number
         any street word counts ("flat six, orchard court")."""
-        if toks[k].lower not in STREET_WORDS or toks[k].raw[:1].isupper():
+        # "40 kelvin's treat": Whisper's split of "Kelvin Street", the "s" joined to the name
+        split_street = toks[k].lower == "treat" and k > 0 and toks[k - 1].lower.endswith(("'s", "’s"))
+        if (toks[k].lower not in STREET_WORDS and not split_street) or toks[k].raw[:1].isupper():
             return None
         i = k - 1
         while i >= 0 and k - i <= 3 and toks[i].kind == "word" and toks[i].lower not in _NOT_NAME \
@@ -109,4 +111,4 @@ class AddressRecogniser(Recogniser):
         flat = i > 0 and toks[i - 1].lower in _FLAT_WORDS
         # "17 Tennyson court": the street's own name, capitalised, between the number and the street word
         named = all(x.raw[:1].isupper() for x in toks[i + 1:k] if x.kind == "word")
-        return i if toks[k].lower in _PLAIN_STREET or flat or named else None
+        return i if toks[k].lower in _PLAIN_STREET or flat or named or split_street else None

@@ -15,7 +15,8 @@ class BankRecogniser(PatternRecogniser):
     # the cue into the number ("Sorko204577" for "sort code 20 45 77").
     patterns = ((r"(?<![A-Z0-9])[A-Z]{4,}\d{6}(?:\d{2})?(?![A-Z0-9])", 0.55),)
     cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
-            "bank details": 0.85, "count number": 0.85, "account details": 0.85, "account": 0.65, "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
+            "bank details": 0.85, "count number": 0.85, "account details": 0.85, "account": 0.65,
+            "count": 0.6,    # what Whisper may leave of "account" ("the count 7-3-5-5, 0-2-1-8") "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
             # Whisper often mishears "sort" ("sore code", "SOAR code"); digits after "code" are bank details
             "code": 0.65,
             # ... or fuses it into one word ("Sorko 20, 31, 45")

@@ -285,6 +285,8 @@ class PersonRecogniser(Recogniser):
             m = k + 1
             while m + 1 < n and (toks[m].lower in _FILLERS or toks[m].raw == ","):
                 m += 1                                           # "Ionut Marin, er, failed to attend"
+            if toks[m].lower == "or" and m + 3 < n and _name_token(toks[m + 1]) and toks[m + 2].raw == ",":
+                m += 3                                           # "Le Van Hung, or Hung, office"
             after = toks[m]
             if not (after.lower in _CONTACT_WORDS or after.lower in _ATTENDANCE_WORDS or after.kind == "digits"
                     or after.raw == "["):
