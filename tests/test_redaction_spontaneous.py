@@ -99,3 +99,24 @@ def test_a_nickname_that_is_a_word_right_after_the_full_name():
 def test_the_opening_name_with_its_short_form():
     out = redact("Tran Duc Minh, or Minh, office appointment with a Vietnamese interpreter.").text
     assert "Minh" not in out and "Tran" not in out, out
+
+
+def test_a_word_name_in_lower_case_all_through_and_the_verb_kept():
+    text = ("Priya came in on time, she brought patience with her, patience from the women's centre. She was "
+            "clear, and patience said the same. Friday, because patience can't do 2, and patience's going to "
+            "help her with the form. I hope it works.")
+    out = redact(text).text
+    assert "patience" not in out and "I hope it works" in out, out
+
+
+def test_a_lower_case_name_found_once_is_redacted_where_it_is_the_name():
+    out = redact("His support worker joy, she'll ring him. She said joy was great. It was a joy to see.").text
+    assert "said joy" not in out and "a joy to see" in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "Money is tight, and money is going to be a problem. He said work was fine, and work said yes.",
+    "Because time is short, and time is going fast. I hope so, we hope to.",
+])
+def test_bare_nouns_as_subjects_once_or_as_mass_nouns_stay(text):
+    assert redact(text).text == text

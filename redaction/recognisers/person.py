@@ -74,10 +74,16 @@ _MODIFIER_CUES = frozenset({"victim", "child", "baby", "partner", "worker", "off
 _ROLES = frozenset({"social worker", "support worker", "key worker", "keyworker", "worker", "counsellor", "nurse",
                     "doctor", "solicitor", "mentor", "landlord", "landlady", "psychiatrist", "psychologist",
                     "interpreter", "sponsor", "carer", "coach", "manager", "boss", "employer"})
-_PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "who", "her", "him", "them"})
+_PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "she'll", "he'll", "they'll", "she'd",
+                       "he'd", "they'd", "who", "her", "him", "them"})
 # Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
 _OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
 _FILLERS = frozenset("um uh er erm her ah eh".split())      # Whisper writes "er" as "her"
+_AGENT_VERBS = frozenset("said says told rang phoned texted can't couldn't won't wants agreed thinks".split())
+# Around a word used as the verb it also is: "I hope", "we'd hope to", "hope that".
+_VERB_BEFORE = frozenset("""i we you they he she to will would can could might may don't do did not i'm we're
+i'd we'd i'll we'll really just""".split())
+_VERB_AFTER = frozenset("to that so for you we i he she they".split())
 _AFTER_NICKNAME = frozenset("at in from who was is has had".split())
 _SPEECH_VERBS = frozenset("rang rung rings phoned texted emailed said says told called messaged".split())
 _ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".split())
@@ -108,6 +114,13 @@ def _used_as_word(toks: list[Token], k: int) -> bool:
     if word[:1].islower():
         return True
     return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
+
+
+def _name_use(toks: list[Token], k: int) -> bool:
+    """Is the word at ``k`` (a name that is also a word) used as the name here, not as the word?"""
+    before = toks[k - 1].lower if k else "."
+    after = toks[k + 1].lower if k + 1 < len(toks) else "."
+    return before not in _VERB_BEFORE and before not in _WORD_BEFORE and after not in _VERB_AFTER
 
 
 def _name_token(t: Token) -> bool:
@@ -261,6 +274,32 @@ class PersonRecogniser(Recogniser):
                 found.setdefault(w, []).append(k)
         return [(k, k + 1, 0.65) for ks in found.values() if len(ks) >= 2 for k in ks]
 
+    def _lower_word_names(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name that is a word, written in lower case all through ("and hope said the same ...
+        because hope can't do two, and hope's going to help"): a bare noun as the subject of a clause,
+        twice, is a person. Then every mention of it that is not the verb ("I hope", "hope to") is."""
+        toks, n, agent = a.tokens, len(a.tokens), {}
+        for k in range(1, n - 2):
+            t = toks[k]
+            w = strip_possessive(t.lower)
+            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in STOP_WORDS or w in _NOT_NAMES
+                    or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _CLAUSE_START):
+                continue
+            nxt, nxt2 = toks[k + 1].lower, toks[k + 2].lower
+            owned = t.raw.endswith(("'s", "’s"))
+            if (nxt in _AGENT_VERBS and not owned) or (owned and nxt in ("going", "been")) \
+                    or (nxt == "is" and nxt2 == "going"):
+                agent.setdefault(w, []).append(k)
+        out = []
+        for w, ks in agent.items():
+            if len(ks) < 2 or not is_common_word(w):
+                continue
+            for k in range(1, n - 1):
+                if strip_possessive(toks[k].lower) == w \
+                        and toks[k - 1].lower not in _VERB_BEFORE and toks[k + 1].lower not in _VERB_AFTER:
+                    out.append((k, k + 1, 0.6))
+        return out
+
     def _opening_name(self, a: Analysis) -> list[tuple[int, int, float]]:
         """The person a note is about, named first, before the contact type or the address: "Faith de Beo,
         office, booked half ten", "Home visit, Nadia Rashid, 12 Elm Road". The name is taken from its
@@ -353,8 +392,11 @@ class PersonRecogniser(Recogniser):
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
         lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a) \
-            + self._word_names_that_speak(a)
+            + self._word_names_that_speak(a) + self._lower_word_names(a)
         lower_at = {i for i, _, _ in lower}
+        # names that are words and were found written in lower case: their other mentions are the name
+        # too unless used as the word ("his partner joy ... joy rang" but "I hope", "a joy")
+        lower_names = {strip_possessive(toks[i].lower) for i, _, _ in lower if toks[i].raw.islower()}
         # The opening name stands before "office", so it reads as an institution ("Leeds office"):
         # its place in the note says it is the person.
         opening = self._opening_name(a)
@@ -399,7 +441,8 @@ class PersonRecogniser(Recogniser):
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
             if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
-                    _used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)):
+                    _used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)
+                    and not (w in lower_names and _name_use(toks, k))):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
