@@ -90,6 +90,7 @@ _ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".sp
 _CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
 call seen attended""".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
+_SUBJECT_START = _CLAUSE_START | {"because", "cos", "since", "when", "if", "while"}
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
 
@@ -283,7 +284,7 @@ class PersonRecogniser(Recogniser):
             t = toks[k]
             w = strip_possessive(t.lower)
             if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in STOP_WORDS or w in _NOT_NAMES
-                    or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _CLAUSE_START):
+                    or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _SUBJECT_START):
                 continue
             nxt, nxt2 = toks[k + 1].lower, toks[k + 2].lower
             owned = t.raw.endswith(("'s", "’s"))
