@@ -125,7 +125,7 @@ class DobRecogniser(Recogniser):
             if before & _APPOINTMENT_WORDS:   # "next appointment ... 10th of June 2011" (Whisper's "at 11am")
                 continue
             # what is left of a garbled "date of birth" ("date on both ends of November, 1979")
-            dated = "date" in {x.lower for x in toks[max(0, rng[0] - 5):rng[0]]}
+            dated = "date" in {x.lower for x in toks[max(0, rng[0] - 6):rng[0]]}
             if (day or dated) and year and 1900 <= year <= limit:   # a whole date; "in May 2001" is history
                 first = next(i for i, x in enumerate(span) if _dateish(x) and (x.lower in MONTHS or x.lower in
                                                                                  ORDINAL_WORDS or x.kind == "digits"
