@@ -384,7 +384,9 @@ class PersonRecogniser(Recogniser):
         return out
 
     # -- all mentions --------------------------------------------------------------------------------
-    def find(self, a: Analysis) -> list[Entity]:
+    def _candidates(self, a: Analysis):
+        """Every candidate span (first token, end token, score), and what the mention search needs to
+        know about them: words a relation vouches for, lower-case finds, the opening name's tokens."""
         toks = a.tokens
         cue_cands = self._from_cues(a)
         # A single word right after a relation ("his partner Beverley") is a name even when it is also
@@ -408,6 +410,11 @@ class PersonRecogniser(Recogniser):
                      or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
                           and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
+        return cands, related, lower_at, lower_names, opening_at
+
+    def find(self, a: Analysis) -> list[Entity]:
+        toks = a.tokens
+        cands, related, lower_at, lower_names, opening_at = self._candidates(a)
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
         # already; here the name itself must not be an allow-listed word).
         names: list[tuple[str, ...]] = []
