@@ -4,9 +4,8 @@ name, whole or in part, possessive or not ("Daniel's"), so one person keeps one 
 Allow-listed terms ("Forward Leeds", towns, days) are never names."""
 from __future__ import annotations
 
+import functools
 import re
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.analysis import Analysis, PhraseIndex, is_common_word
 from redaction.model import Entity
@@ -115,6 +114,13 @@ def _used_as_word(toks: list[Token], k: int) -> bool:
     if word[:1].islower():
         return True
     return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS   # spaCy only once a name needs it, not at import
+
+    return frozenset(STOP_WORDS)
 
 
 def _name_use(toks: list[Token], k: int) -> bool:
@@ -270,7 +276,7 @@ class PersonRecogniser(Recogniser):
             t = toks[k]
             w = t.lower
             if (t.kind == "word" and t.raw[:1].isupper() and t.raw[1:].islower() and len(w) >= 3
-                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in STOP_WORDS
+                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in _stop_words()
                     and w not in a.allow.words and is_common_word(w)):
                 found.setdefault(w, []).append(k)
         return [(k, k + 1, 0.65) for ks in found.values() if len(ks) >= 2 for k in ks]
@@ -283,7 +289,7 @@ class PersonRecogniser(Recogniser):
         for k in range(1, n - 2):
             t = toks[k]
             w = strip_possessive(t.lower)
-            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in STOP_WORDS or w in _NOT_NAMES
+            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in _stop_words() or w in _NOT_NAMES
                     or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _SUBJECT_START):
                 continue
             nxt, nxt2 = toks[k + 1].lower, toks[k + 2].lower
