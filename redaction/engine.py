@@ -12,7 +12,7 @@ import functools
 from typing import Iterable, Mapping
 
 from redaction.allow_list import default_allow_list
-from redaction.analysis import Analysis
+from redaction.analysis import Analysis, is_common_word
 from redaction.model import CaseIdentifiers, Entity, RedactionResult
 from redaction.placeholders import apply_entities, parse_placeholder, placeholder_key
 from redaction.recognisers import KnownRecogniser, PatternRecogniser, default_recognisers
@@ -102,6 +102,8 @@ def _repeats(a: Analysis, ents: list[Entity]) -> list[Entity]:
         return ents
     values: dict[str, list[Entity]] = {}
     for e in ents:
+        if e.type == "PERSON" and e.text.islower() and is_common_word(e.text):
+            continue   # "hope" the name beside "I hope": the person recogniser already chose each mention
         first = e.text.split(None, 1)[0] if e.text.split() else e.text
         values.setdefault(first[:3].lower(), []).append(e)
     taken = [(e.start, e.end) for e in ents] + list(a.placeholders)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
+__all__ = ["Token", "IdRun", "tokenise", "id_runs", "run_from", "run_after_cue", "LETTER_NAMES", "UNITS", "TENS", "TEENS",
            "is_id_token", "dense_of"]
 
 UNITS = {"zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
@@ -24,6 +24,7 @@ TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", 
         "eighty": "8", "ninety": "9"}
 _ZERO_LIKE = {"oh", "o"}              # "oh" is a digit only beside other digits ("oh seven", "four oh")
 _REPEAT = {"double": 2, "triple": 3}
+_MERGED_OH = {"low", "lo", "o", "oh"}
 # Letters as Whisper may write them when a letter is said on its own ("N R" -> "an are").
 LETTER_NAMES = {"ay": "A", "bee": "B", "be": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "ef": "F",
                 "gee": "G", "aitch": "H", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N", "an": "N",
@@ -71,13 +72,22 @@ def _is_num_word(t: Token | None) -> bool:
 _SPELLED_RE = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])(?:-(?:[A-Za-z0-9]|[A-Za-z]\d|\d[A-Za-z])){2,}(?![\w-])")
 
 
+# ... or capital letters each with a full stop ("L.V.19, XKR", "B.S. 5"): one token "LV". Lower case
+# ("a.m.", "e.g.") is left alone. The last full stop ends a sentence when a capitalised word follows.
+_DOTTED_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,4}(?=\d)|"
+                        r"(?<![\w.])(?:[A-Z]\.){1,3}[A-Z](?:\.(?!\s+[A-Z][a-z]|\s*$))?(?![\w-])")
+
+
 def _spelled_spans(text: str) -> list[tuple[int, int]]:
-    """Spelled identifiers with a digit; digits alone need four elements ("0-7-7-0", not a score "3-1-0")."""
+    """Spelled identifiers with a digit; digits alone need four elements ("0-7-7-0", not a score "3-1-0").
+    Dotted capitals of two to four letters."""
     out = []
     for m in _SPELLED_RE.finditer(text):
         g = m.group()
         if any(c.isdigit() for c in g) and (not g.replace("-", "").isdigit() or g.count("-") >= 3):
             out.append((m.start(), m.end()))
+    out += [(m.start(), m.end()) for m in _DOTTED_RE.finditer(text)]
+    out.sort()
     return out
 
 
@@ -94,7 +104,9 @@ def _raw_tokens(text: str) -> list[Token]:
         while k < len(toks) and toks[k].end <= e:
             k += 1
         raw = text[s:e]
-        dense = raw.replace("-", "").upper()
+        dense = raw.replace("-", "").replace(".", "").upper()
+        # the letter O said for zero between digits ("S-K-3-O-5-7-2-2-A")
+        dense = re.sub(r"(?<=\d)O(?=\d)", "0", dense)
         out.append(Token(raw, s, e, dense, "alnum" if any(c.isdigit() for c in dense) else "caps", True))
     out.extend(toks[k:])
     return out
@@ -109,6 +121,12 @@ def tokenise(text: str) -> list[Token]:
         t = raw[i]
         w = t.lower
         nxt = raw[i + 1] if i + 1 < n else None
+        if (w in _REPEAT and nxt is not None and nxt.raw == "-" and i + 2 < n and raw[i + 2].lower in _MERGED_OH
+                and nxt.start == t.end and raw[i + 2].start == nxt.end):
+            # "double oh" run together and misheard: "double-low"
+            out.append(Token(text[t.start:raw[i + 2].end], t.start, raw[i + 2].end, "0" * _REPEAT[w], "digits"))
+            i += 3
+            continue
         if w in _REPEAT and nxt is not None and (nxt.lower in UNITS or nxt.lower in _ZERO_LIKE
                                                  or (nxt.kind == "digits" and len(nxt.raw) == 1)
                                                  or nxt.kind == "letter"):
@@ -139,7 +157,12 @@ def tokenise(text: str) -> list[Token]:
             out.append(Token(t.raw, t.start, t.end, "0", "digits"))
             i += 1
             continue
-        if w == "slash":
+        after = raw[i + 2] if nxt is not None and nxt.raw == "-" and i + 2 < n else nxt
+        if (len(w) == 1 and w.isalpha() and w.isascii() and t.raw.islower() and w not in ("a", "i")
+                and after is not None and (after.kind == "digits" or after.lower in UNITS)):
+            # a letter said alone before digits, written in lower case ("case ref x 4 7 7 0 2 1")
+            out.append(Token(t.raw, t.start, t.end, w.upper(), "letter"))
+        elif w == "slash":
             out.append(Token(t.raw, t.start, t.end, "/", "slash"))
         elif w == "dot":
             out.append(Token(t.raw, t.start, t.end, ".", "punct"))
@@ -206,15 +229,33 @@ def dense_of(tokens: list[Token]) -> IdRun:
 
 def _digit_pause(tokens: list[Token], k: int) -> bool:
     """A full stop between two groups of digits: Whisper's mark for a pause inside a number
-    ("07700. 900. 461.")."""
-    return (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].kind == "digits"
-            and tokens[k + 1].kind == "digits" and len(tokens[k - 1].canon) >= 3 and len(tokens[k + 1].canon) >= 3)
+    ("07700. 900. 461."), or a decimal point it put between digits said one by one ("9.3, 5.1.8")."""
+    if not (tokens[k].raw == "." and 0 < k < len(tokens) - 1 and tokens[k - 1].canon.isdigit()
+            and tokens[k + 1].canon.isdigit()):
+        return False
+    inside = tokens[k - 1].end == tokens[k].start and tokens[k].end == tokens[k + 1].start
+    return inside or (_digit_group(tokens, k - 1, -1) >= 3 and _digit_group(tokens, k + 1, 1) >= 3)
+
+
+def _digit_group(tokens: list[Token], k: int, step: int) -> int:
+    """Digits in the hyphen-joined group that token ``k`` ends (step -1) or starts (step 1): "1-8-6"."""
+    count = 0
+    while 0 <= k < len(tokens) and tokens[k].kind in ("digits", "alnum") and tokens[k].canon.isdigit():
+        count += len(tokens[k].canon)
+        if not (0 <= k + step < len(tokens) and tokens[k + step].raw == "-"):
+            break
+        k += 2 * step
+    return count
 
 
 def id_runs(tokens: list[Token]) -> list[IdRun]:
     """Maximal runs of identifier-like tokens, allowing commas and hyphens between them."""
     runs, cur, pending_sep = [], [], []
     for k, t in enumerate(tokens):
+        if t.raw in ("I", "A") and pending_sep and k + 1 < len(tokens) and tokens[k + 1].raw.islower():
+            runs.append(dense_of(cur))    # "..., B X, I need that": the pronoun starts the next clause
+            cur, pending_sep = [], []
+            continue
         if is_id_token(t):
             if cur and pending_sep:
                 cur.extend(pending_sep)
@@ -232,6 +273,8 @@ def id_runs(tokens: list[Token]) -> list[IdRun]:
 
 
 _STOP = {".", "?", "!", ";", "[", "]", "\n"}
+# Words that announce another identifier: a run said before one of them ends there.
+_NEXT_VALUE = {"account", "number", "code", "postcode", "reference", "mobile", "phone", "email"}
 
 
 def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4) -> IdRun | None:
@@ -241,12 +284,15 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     picked: list[Token] = []
     gap = 0
     j = i
-    while j < len(tokens) and j < i + max_tokens:
+    # past ``max_tokens`` only an identifier already begun goes on (it is not cut in two)
+    while j < len(tokens) and (j < i + max_tokens or (picked and gap == 0 and j < i + 2 * max_tokens)):
         t = tokens[j]
         if (t.raw in _STOP and not _digit_pause(tokens, j)) or t.raw.startswith("["):
             break
         if t.raw in ("I", "A") and j + 1 < len(tokens) and tokens[j + 1].raw.islower():
             break                      # the pronoun or article starting the next clause: "KLM, I am"
+        if picked and t.lower in _NEXT_VALUE:
+            break                      # "sort code 20 46 17, account number ...": the next value begins
         if is_id_token(t):
             if gap and not any(c.isdigit() for c in t.canon):
                 break                  # after misheard words only more digits continue the identifier
@@ -266,6 +312,55 @@ def run_from(tokens: list[Token], i: int, max_tokens: int = 18, max_gap: int = 4
     if not picked:
         return None
     return dense_of(picked)
+
+
+# How a value announced earlier is handed over once an aside or a sentence end came between: "He's got
+# a new number. It's oh seven ...", "his prison number, for the recall paperwork, no, sorry, for the
+# licence, it's eight, three, oh ...".
+_HANDOVER = {"it's", "its", "it", "is", "that's", "which", "number's", "so"}
+_HANDOVER_START = {"it's", "its", "it", "that's", "which", "so"}
+
+
+def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_tokens: int = 30) -> IdRun | None:
+    """``run_from`` the cue ending at token ``i``; when that holds no acceptable identifier, the one
+    handed over later ("... new number. It's 07700 ...") at the start of a clause within
+    ``max_tokens`` of the cue, crossing at most one sentence end."""
+    run = run_from(tokens, i)
+    if run is not None and accept(run.dense):
+        return run
+    stops = 0
+    for j in range(i, min(len(tokens), i + max_tokens)):
+        t = tokens[j]
+        if t.raw.startswith("[") or t.raw == "]":
+            return None
+        if t.raw in _STOP and not _digit_pause(tokens, j):
+            stops += 1
+            if stops > 1:
+                return None
+            # the next sentence opens with it, after a few words at most ("... national insurance number
+            # for the form. He read it out, JK-48, ...", "Case ref for the file. Next, seven, one, ...")
+            # (a bare number only right at the start: "He came at 10, 11" is a time)
+            k = next((m for m in range(j + 1, min(len(tokens), j + 7)) if is_id_token(tokens[m])), None)
+            if k is not None and not any(tokens[m].raw in _STOP for m in range(j + 1, k)) and (
+                    k <= j + 3 or tokens[k].canon[:1].isalpha()):
+                nxt = run_from(tokens, k, max_tokens=24, max_gap=1)
+                if nxt is not None and nxt.tokens[0].start == tokens[k].start and len(nxt.dense) >= 5 \
+                        and (tokens[k].canon[:1].isalpha() or sum(len(x.canon) == 1 for x in nxt.tokens) >= 4) \
+                        and accept(nxt.dense):
+                    return nxt           # letter-led, or digits said one by one
+            continue
+        if t.lower not in _HANDOVER_START or j == 0 or tokens[j - 1].raw not in _STOP | {","}:
+            continue
+        k = j
+        while k < len(tokens) and k <= j + 2 and tokens[k].lower in _HANDOVER:
+            k += 1
+        # the identifier right after the handover (one misheard word may stand before it, "it's
+        # party 5-6, 0-3" for "R T 5 6"), with at most one misheard word inside it
+        nxt = run_from(tokens, k, max_tokens=24, max_gap=1)
+        if nxt is not None and nxt.tokens[0].start in (tokens[k].start, tokens[min(k + 1, len(tokens) - 1)].start) \
+                and accept(nxt.dense):
+            return nxt
+    return None
 
 
 def _next_is_id(tokens: list[Token], j: int) -> bool:

@@ -45,3 +45,78 @@ def test_a_town_after_a_relation_is_a_name_but_stays_a_town_elsewhere():
 def test_flat_number_before_a_named_court_is_an_address():
     out = redact("He moved in Monday, it's flat six, Orchard Court, so I'll update the address.").text
     assert "Orchard" not in out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Farah de Leon, office, booked half ten and she was ten minutes late. Farah said the bus was late.", "Farah"),
+    ("Home visit, not a Kowalczyk, 12 Elm Road, arranged, he was in.", "Kowalczyk"),
+    ("Desmond Achterberg office. He came in on time. Desmond, when I raised it, minimised it.", "Desmond"),
+    ("Radu Petrescu, er, failed to attend. He was booked in for two o'clock.", "Petrescu"),
+])
+def test_the_opening_name_before_the_contact_type(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", ["Right, office, he was on time.", "Okay, Monday, office, he came in."])
+def test_an_opening_without_a_name_is_unchanged(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("He said he'd forgotten, his little girl ruby, and been up all night poorly.", "ruby"),
+    ("His partner hope was, er, unwell. He'll bring a letter from hope's GP.", "hope"),
+    ("I'm worried about the kids, so I rang gail, their support worker at children's services.", "gail"),
+    ("His sister patience's been helping him with the budgeting.", "patience"),
+    ("He pushed her in front of the kids and the Rose, the eldest, tried to stop him.", "Rose"),
+    ("His keyword can air, Grace rang me this morning. Grace said he'd been on his phone a lot.", "Grace"),
+])
+def test_names_that_are_words_in_the_shapes_that_make_them_names(text, gone):
+    out = redact(text).text
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "I'm flagging victim contact, and a licence breach. No contact at all.",
+    "He said he'd forgotten, his little girl was ill.",
+    "The landlord isn't, he's not doing anything about the damp.",
+    "Nobody rang. Nobody said anything. Well, he said he'd try.",
+])
+def test_words_in_those_shapes_that_are_not_names_stay(text):
+    assert redact(text).text == text
+
+
+def test_a_name_corrected_by_the_officer():
+    out = redact("For the letter he says, Mervyn, not Marvin Oduya, is how he spells it.").text
+    assert "Mervyn" not in out and "Marvin" not in out, out
+
+
+def test_a_nickname_that_is_a_word_right_after_the_full_name():
+    out = redact("Home visit to Abdullahi Warsame, Mo at his flat, he was in.").text
+    assert "Mo " not in out, out
+
+
+def test_the_opening_name_with_its_short_form():
+    out = redact("Tran Duc Minh, or Minh, office appointment with a Vietnamese interpreter.").text
+    assert "Minh" not in out and "Tran" not in out, out
+
+
+def test_a_word_name_in_lower_case_all_through_and_the_verb_kept():
+    text = ("Priya came in on time, she brought patience with her, patience from the women's centre. She was "
+            "clear, and patience said the same. Friday, because patience can't do 2, and patience's going to "
+            "help her with the form. I hope it works.")
+    out = redact(text).text
+    assert "patience" not in out and "I hope it works" in out, out
+
+
+def test_a_lower_case_name_found_once_is_redacted_where_it_is_the_name():
+    out = redact("His support worker joy, she'll ring him. She said joy was great. It was a joy to see.").text
+    assert "said joy" not in out and "a joy to see" in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "Money is tight, and money is going to be a problem. He said work was fine, and work said yes.",
+    "Because time is short, and time is going fast. I hope so, we hope to.",
+])
+def test_bare_nouns_as_subjects_once_or_as_mass_nouns_stay(text):
+    assert redact(text).text == text

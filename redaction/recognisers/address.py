@@ -91,13 +91,24 @@ class AddressRecogniser(Recogniser):
     @staticmethod
     def _lower_case_street(toks: list[Token], k: int) -> int | None:
         """Index of the street's first word when Whisper wrote it in lower case after a house number:
-        "27 bell grave road" (index of "bell" - 1, the number)."""
-        if toks[k].lower not in _PLAIN_STREET or toks[k].raw[:1].isupper():
+        "27 bell grave road" (index of "bell" - 1, the number), "40-cardigan road". After a flat number
+        any street word counts ("flat six, orchard court")."""
+        # "40 kelvin's treat": Whisper's split of "Kelvin Street", the "s" joined to the name
+        split_street = toks[k].lower == "treat" and k > 0 and toks[k - 1].lower.endswith(("'s", "’s"))
+        if (toks[k].lower not in STREET_WORDS and not split_street) or toks[k].raw[:1].isupper():
             return None
         i = k - 1
         while i >= 0 and k - i <= 3 and toks[i].kind == "word" and toks[i].lower not in _NOT_NAME \
                 and toks[i].lower not in STREET_WORDS:
             i -= 1
-        if i < k - 1 and i >= 0 and _house_number(toks[i]):
-            return i
-        return None
+        if i >= k - 1 or i < 0:
+            return None
+        if toks[i].raw in ("-", ",") and i > 0 and toks[i - 1].kind in ("digits", "alnum") \
+                and (toks[i].raw == "-" or (i > 1 and toks[i - 2].lower in _FLAT_WORDS)):
+            i -= 1                       # "40-cardigan road", "flat six, orchard court"
+        if not _house_number(toks[i]):
+            return None
+        flat = i > 0 and toks[i - 1].lower in _FLAT_WORDS
+        # "17 Tennyson court": the street's own name, capitalised, between the number and the street word
+        named = all(x.raw[:1].isupper() for x in toks[i + 1:k] if x.kind == "word")
+        return i if toks[k].lower in _PLAIN_STREET or flat or named or split_street else None

@@ -15,7 +15,8 @@ class BankRecogniser(PatternRecogniser):
     # the cue into the number ("Sorko204577" for "sort code 20 45 77").
     patterns = ((r"(?<![A-Z0-9])[A-Z]{4,}\d{6}(?:\d{2})?(?![A-Z0-9])", 0.55),)
     cues = {"sort code": 0.95, "account number": 0.95, "account no": 0.9, "bank account number": 0.95,
-            "bank details": 0.85, "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
+            "bank details": 0.85, "count number": 0.85, "account details": 0.85, "account": 0.65,
+            "count": 0.6,    # what Whisper may leave of "account" ("the count 7-3-5-5, 0-2-1-8") "iban": 0.95, "card number": 0.95, "bank card number": 0.95,
             # Whisper often mishears "sort" ("sore code", "SOAR code"); digits after "code" are bank details
             "code": 0.65,
             # ... or fuses it into one word ("Sorko 20, 31, 45")
@@ -50,7 +51,8 @@ class BankRecogniser(PatternRecogniser):
             q = groups[-1] + 1
             while q < n and toks[q].raw == ",":
                 q += 1
-            followed = q + 1 < n and toks[q].lower == "account" and toks[q + 1].lower in ("number", "no")
+            # "account number" after it, or what Whisper leaves of it ("count number")
+            followed = q + 1 < n and toks[q].lower in ("account", "count") and toks[q + 1].lower in ("number", "no")
             if cued or followed:
                 start, end = toks[groups[0]].start, toks[groups[-1]].end
                 out.append(self.entity(a, start, end, 0.85,

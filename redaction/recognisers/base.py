@@ -9,7 +9,7 @@ import re
 
 from redaction.analysis import Analysis, PhraseIndex
 from redaction.model import Entity
-from redaction.spoken import run_from
+from redaction.spoken import run_after_cue
 
 __all__ = ["Recogniser", "PatternRecogniser"]
 
@@ -70,8 +70,8 @@ class PatternRecogniser(Recogniser):
                     score = base + (0.1 if ok else 0.0) + (self.context_boost if near else 0.0)
                     out.append(self.entity(a, start, end, score, f"{self.type}:{m.group()}"))
         for j, score in hits:
-            run = run_from(a.tokens, j)
-            if run is None or not self.accept_cued(run.dense):
+            run = run_after_cue(a.tokens, j, self.accept_cued)
+            if run is None:
                 continue
             start, end = run.span(0, len(run.dense))
             out.append(self.entity(a, start, end, score, f"{self.type}:{run.dense}"))

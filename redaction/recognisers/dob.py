@@ -114,15 +114,19 @@ class DobRecogniser(Recogniser):
         for k, t in enumerate(toks):
             if t.lower not in MONTHS or len(t.raw) < 3 or t.raw == "may":   # "may" lowercase is a verb
                 continue
-            rng = date_tokens_after(toks, max(0, k - 3), max_tokens=8)
-            if not rng or not rng[0] <= k <= rng[1]:
+            # the date around the month, from up to three tokens before it ("the 19th of October")
+            rng = next((r for r in (date_tokens_after(toks, max(0, k - b), max_tokens=8) for b in (3, 2, 1, 0))
+                        if r and r[0] <= k <= r[1]), None)
+            if rng is None:
                 continue
             span = toks[rng[0]:rng[1] + 1]
             day, month, year = parse_spoken_date(span)
             before = {x.lower for x in toks[max(0, rng[0] - 8):rng[0]]}
             if before & _APPOINTMENT_WORDS:   # "next appointment ... 10th of June 2011" (Whisper's "at 11am")
                 continue
-            if day and year and 1900 <= year <= limit:   # a whole date; "in May 2001" is history
+            # what is left of a garbled "date of birth" ("date on both ends of November, 1979")
+            dated = "date" in {x.lower for x in toks[max(0, rng[0] - 6):rng[0]]}
+            if (day or dated) and year and 1900 <= year <= limit:   # a whole date; "in May 2001" is history
                 first = next(i for i, x in enumerate(span) if _dateish(x) and (x.lower in MONTHS or x.lower in
                                                                                  ORDINAL_WORDS or x.kind == "digits"
                                                                                  or _ORDINAL_RE.match(x.raw)))

@@ -43,7 +43,15 @@ class NiNumberRecogniser(PatternRecogniser):
         for t in a.tokens:
             if t.spelled and _SPELLED_NINO.fullmatch(t.canon) and valid_nino(t.canon[:2] + "000000"):
                 out.append(self.entity(a, t.start, t.end, 0.75, f"{self.type}:{t.canon}"))
+        # The whole shape with its suffix letter said in groups ("JD 4-8, 2-7, 1-9, B") is a NINO even
+        # when Whisper misheard a prefix letter into one HMRC never allocates (T heard as D).
+        for run in a.runs:
+            for m in _FULL_NINO.finditer(run.dense):
+                if not valid_nino(m.group()):
+                    start, end = run.span(m.start(), m.end())
+                    out.append(self.entity(a, start, end, 0.55, f"{self.type}:{m.group()}"))
         return out
 
 
 _SPELLED_NINO = re.compile(r"[A-Z]{2}\d{5,6}[A-D]?")
+_FULL_NINO = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{6}[A-D](?![A-Z0-9])")

@@ -4,6 +4,7 @@ name, whole or in part, possessive or not ("Daniel's"), so one person keeps one 
 Allow-listed terms ("Forward Leeds", towns, days) are never names."""
 from __future__ import annotations
 
+import functools
 import re
 
 from redaction.analysis import Analysis, PhraseIndex, is_common_word
@@ -49,13 +50,15 @@ _NOT_NAMES = frozenset("""i i'm i've i'll i'd he she they we you it his her thei
 these those there here he's she's they're we're it's and but so or then when if as on in at of to for by with from
 after before while because since also today tomorrow yesterday next last actions action next appointment
 office home video telephone phone no yes not nothing none risk risks issues concern concerns mr mrs ms miss dr doctor
-sir madam please thanks thank ok okay well um uh oh summary check review intervention set task""".split())
+sir madam please thanks thank ok okay well um uh oh summary check review intervention set task
+nobody somebody someone everyone anyone everybody anybody noone""".split())
 # What the person a note is about does, said right after their name at the start of a clause.
 _SUBJECT_VERBS = frozenset("""attended arrived came comes will was is has had said says told tells agreed reported
 missed failed called rang phoned texted emailed brought completed did does admitted disclosed explained wants needs
 asked seemed seems appeared appears looked presented engaged continues remains lives lived moved started finished
 should must can could would may might spoke confirmed denied accepted refused declined went left returned
-stayed answered understands understood knows""".split())
+stayed answered understands understood knows isn't wasn't hasn't hadn't doesn't didn't won't can't wouldn't
+couldn't""".split())
 # Verbs an officer opens a sentence with ("Went to the office", "Spoke to him about work"). Whisper
 # capitalises them there, which made the "Name to <verb>" shape read them as people. Verbs that are
 # also given names (Said, Rose, Grace, Will) are left out on purpose.
@@ -63,7 +66,30 @@ _SENTENCE_VERBS = frozenset("""went spoke talked met called phoned rang visited 
 told saw attended arrived returned reported moved referred signposted completed checked reminded gave sent
 emailed wrote tried managed decided arranged booked left came got made spent offered advised encouraged
 helped noted received contacted""".split())
+# Relations that are also the first word of a compound noun ("victim contact", "partner agency").
+_MODIFIER_CUES = frozenset({"victim", "child", "baby", "partner", "worker", "officer", "manager", "friend",
+                            "employer", "associate", "colleague", "key worker", "support worker"})
+# Professionals named by their role in apposition ("rob, their social worker").
+_ROLES = frozenset({"social worker", "support worker", "key worker", "keyworker", "worker", "counsellor", "nurse",
+                    "doctor", "solicitor", "mentor", "landlord", "landlady", "psychiatrist", "psychologist",
+                    "interpreter", "sponsor", "carer", "coach", "manager", "boss", "employer"})
+_PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "she'll", "he'll", "they'll", "she'd",
+                       "he'd", "they'd", "who", "her", "him", "them"})
+# Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
+_OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
+_FILLERS = frozenset("um uh er erm her ah eh".split())      # Whisper writes "er" as "her"
+_AGENT_VERBS = frozenset("said says told rang phoned texted can't couldn't won't wants agreed thinks".split())
+# Around a word used as the verb it also is: "I hope", "we'd hope to", "hope that".
+_VERB_BEFORE = frozenset("""i we you they he she to will would can could might may don't do did not i'm we're
+i'd we'd i'll we'll really just""".split())
+_VERB_AFTER = frozenset("to that so for you we i he she they".split())
+_AFTER_NICKNAME = frozenset("at in from who was is has had".split())
+_SPEECH_VERBS = frozenset("rang rung rings phoned texted emailed said says told called messaged".split())
+_ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".split())
+_CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
+call seen attended""".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
+_SUBJECT_START = _CLAUSE_START | {"because", "cos", "since", "when", "if", "while"}
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
 
@@ -88,6 +114,20 @@ def _used_as_word(toks: list[Token], k: int) -> bool:
     if word[:1].islower():
         return True
     return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS   # spaCy only once a name needs it, not at import
+
+    return frozenset(STOP_WORDS)
+
+
+def _name_use(toks: list[Token], k: int) -> bool:
+    """Is the word at ``k`` (a name that is also a word) used as the name here, not as the word?"""
+    before = toks[k - 1].lower if k else "."
+    after = toks[k + 1].lower if k + 1 < len(toks) else "."
+    return before not in _VERB_BEFORE and before not in _WORD_BEFORE and after not in _VERB_AFTER
 
 
 def _name_token(t: Token) -> bool:
@@ -157,9 +197,10 @@ class PersonRecogniser(Recogniser):
             if is_common_word(w):
                 # A capitalised common word is a name only in the tightest shapes: a nickname beside a
                 # redacted name ("[PERSON_1], Paddy, office") or before its relation ("Jack, the eldest").
-                if k and k + 1 < n and toks[k + 1].raw in (",", ".") and (
-                        re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
-                        or self._relation_after(toks, k + 1)):
+                after_name = re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
+                if k and k + 1 < n and (
+                        (toks[k + 1].raw in (",", ".") and (after_name or self._relation_after(toks, k + 1)))
+                        or (after_name and toks[k + 1].lower in _AFTER_NICKNAME)):   # "[PERSON_1], Mo at his flat"
                     out.append((k, k + 1, 0.65))
                 continue
             j = k + 1
@@ -172,6 +213,8 @@ class PersonRecogniser(Recogniser):
                 out.append((k, j, 0.7))                                   # "Emeka Nwosu"
             elif re.search(r"\[PERSON_\d+\]\s*,?\s*$", before):
                 out.append((k, j, 0.7))                                   # "[PERSON_1], Seun"
+            elif re.match(r"\s*,\s*(?:not|no|sorry)\s*,?\s*\[PERSON_\d+\]", a.text[toks[j - 1].end:]):
+                out.append((k, j, 0.7))                                   # "Clive, not [PERSON_1]"
             elif self._relation_after(toks, j):
                 out.append((k, j, 0.7))                                   # "Anjali, his wife"
             elif nxt[:1] == [","] and len(nxt) >= 2 and nxt[1] in ("she's", "he's", "she", "he", "they're"):
@@ -193,20 +236,128 @@ class PersonRecogniser(Recogniser):
                 continue
             t = toks[j]
             w = strip_possessive(t.raw)
+            owned = t.raw.endswith(("'s", "’s"))     # "his sister blessing's been helping"
             if (t.kind != "word" or not w.islower() or len(w) < 3 or w in self._NOT_LOWER_NAME
-                    or w.endswith(("ed", "ing", "ly")) or w in a.allow.words or w in PERSON_CUES):
+                    or "'" in w or "’" in w                # "the landlord isn't"
+                    or (w.endswith(("ed", "ing", "ly")) and not owned) or w in a.allow.words or w in PERSON_CUES):
                 continue
             nxt = toks[j + 1].raw if j + 1 < n else "."
-            if t.raw.endswith(("'s", "’s")) or nxt in (",", ".", "?", "!", ";"):
-                out.append((j, j + 1, 0.6))
+            acts = nxt.lower() in _SUBJECT_VERBS                 # "his partner dawn was unwell"
+            if not (owned or acts or nxt in (",", ".", "?", "!", ";")):
+                continue
+            # After a relation that also names things ("victim contact", "child maintenance") a
+            # dictionary word is a name only when a pronoun takes it up ("his partner joy, she's ...").
+            after = toks[j + 2].lower if j + 2 < n else ""
+            if (is_common_word(w) and not owned and not acts and phrase in _MODIFIER_CUES
+                    and not (nxt in (",", ".") and after in _PRONOUNS)):
+                continue
+            out.append((j, j + 1, 0.6))
         return out
 
+    def _lowercase_before_relation(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name Whisper wrote in lower case right before its role: "I rang rob, their social worker"."""
+        toks, out = a.tokens, []
+        for k in range(1, len(toks) - 3):
+            t = toks[k]
+            if (t.kind == "word" and t.raw.islower() and len(t.raw) >= 3 and toks[k - 1].kind == "word"
+                    and t.lower not in self._NOT_LOWER_NAME and t.lower not in _NOT_NAMES
+                    and not t.lower.endswith(("ed", "en", "ing", "ly"))
+                    and t.lower not in PERSON_CUES and t.lower not in a.allow.words
+                    and self._role_after(toks, k + 1)):
+                out.append((k, k + 1, 0.6))
+        return out
+
+    def _word_names_that_speak(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name that is also a word ("Joy", "Hope", "Grace"), capitalised and said twice as the one who
+        rang or said something ("Joy rang me this morning ... Joy said ..."): Whisper capitalises it as a
+        name, and a word does not ring anyone."""
+        toks, found = a.tokens, {}
+        for k in range(len(toks) - 1):
+            t = toks[k]
+            w = t.lower
+            if (t.kind == "word" and t.raw[:1].isupper() and t.raw[1:].islower() and len(w) >= 3
+                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in _stop_words()
+                    and w not in a.allow.words and is_common_word(w)):
+                found.setdefault(w, []).append(k)
+        return [(k, k + 1, 0.65) for ks in found.values() if len(ks) >= 2 for k in ks]
+
+    def _lower_word_names(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A name that is a word, written in lower case all through ("and hope said the same ...
+        because hope can't do two, and hope's going to help"): a bare noun as the subject of a clause,
+        twice, is a person. Then every mention of it that is not the verb ("I hope", "hope to") is."""
+        toks, n, agent = a.tokens, len(a.tokens), {}
+        for k in range(1, n - 2):
+            t = toks[k]
+            w = strip_possessive(t.lower)
+            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in _stop_words() or w in _NOT_NAMES
+                    or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _SUBJECT_START):
+                continue
+            nxt, nxt2 = toks[k + 1].lower, toks[k + 2].lower
+            owned = t.raw.endswith(("'s", "’s"))
+            if (nxt in _AGENT_VERBS and not owned) or (owned and nxt in ("going", "been")) \
+                    or (nxt == "is" and nxt2 == "going"):
+                agent.setdefault(w, []).append(k)
+        out = []
+        for w, ks in agent.items():
+            if len(ks) < 2 or not is_common_word(w):
+                continue
+            for k in range(1, n - 1):
+                if strip_possessive(toks[k].lower) == w \
+                        and toks[k - 1].lower not in _VERB_BEFORE and toks[k + 1].lower not in _VERB_AFTER:
+                    out.append((k, k + 1, 0.6))
+        return out
+
+    def _opening_name(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """The person a note is about, named first, before the contact type or the address: "Faith de Beo,
+        office, booked half ten", "Home visit, Nadia Rashid, 12 Elm Road". The name is taken from its
+        first capitalised word (Whisper garbles the rest) to the comma."""
+        toks, n = a.tokens, len(a.tokens)
+        k = 0
+        while k < n and (toks[k].kind == "punct" or toks[k].lower in _OPENING_FILLERS):
+            k += 1
+        if k + 2 < n and toks[k].lower in _CONTACT_WORDS:       # "Home visit, <name>, <address>"
+            while k < n and toks[k].lower in _CONTACT_WORDS:
+                k += 1
+            if k >= n or toks[k].raw != ",":
+                return []
+            k += 1
+        first = k
+        while k < n and k - first < 5 and toks[k].kind in ("word", "caps") and toks[k].raw != "," \
+                and not (k > first and toks[k].lower in _CONTACT_WORDS):
+            k += 1
+        if k >= n or k == first or k + 1 >= n:
+            return []
+        if toks[k].raw == ",":                                   # "Faith de Beo, office"
+            m = k + 1
+            while m + 1 < n and (toks[m].lower in _FILLERS or toks[m].raw == ","):
+                m += 1                                           # "Ionut Marin, er, failed to attend"
+            if toks[m].lower == "or" and m + 3 < n and _name_token(toks[m + 1]) and toks[m + 2].raw == ",":
+                m += 3                                           # "Le Van Hung, or Hung, office"
+            after = toks[m]
+            if not (after.lower in _CONTACT_WORDS or after.lower in _ATTENDANCE_WORDS or after.kind == "digits"
+                    or after.raw == "["):
+                return []
+        elif not (toks[k].lower in _CONTACT_WORDS and toks[k + 1].raw in (",", ".")):
+            return []                                            # "Winston Clark office."
+        caps = [i for i in range(first, k) if _name_token(toks[i])
+                and strip_possessive(toks[i].raw).lower() not in a.allow.words]
+        return [(caps[0], k, 0.7)] if caps else []
+
     @staticmethod
-    def _relation_after(toks, j: int) -> bool:
-        """", his wife" / ", the eldest" right after token ``j - 1``."""
-        nxt = [x.lower for x in toks[j:j + 3]]
-        return (len(nxt) >= 3 and nxt[0] == "," and nxt[1] in _DETERMINERS and nxt[2] in PERSON_CUES
-                and PERSON_CUES[nxt[2]] >= 0.7)
+    def _role_after(toks, j: int) -> bool:
+        """", their social worker" (a professional's role, not a relative's) right after token ``j - 1``."""
+        nxt = [x.lower for x in toks[j:j + 4]]
+        return (len(nxt) >= 3 and nxt[0] == "," and nxt[1] in _DETERMINERS
+                and (" ".join(nxt[2:4]) in _ROLES or nxt[2] in _ROLES))
+
+    @staticmethod
+    def _relation_after(toks, j: int, min_score: float = 0.7) -> bool:
+        """", his wife" / ", the eldest" / ", their social worker" right after token ``j - 1``."""
+        nxt = [x.lower for x in toks[j:j + 4]]
+        if len(nxt) < 3 or nxt[0] != "," or nxt[1] not in _DETERMINERS:
+            return False
+        two = " ".join(nxt[2:4])
+        return PERSON_CUES.get(two, 0) >= min_score or PERSON_CUES.get(nxt[2], 0) >= min_score
 
     def _from_shape(self, a: Analysis) -> list[tuple[int, int, float]]:
         """Shapes of dictated notes that hold a name even when Whisper misheard the cue word:
@@ -239,7 +390,9 @@ class PersonRecogniser(Recogniser):
         return out
 
     # -- all mentions --------------------------------------------------------------------------------
-    def find(self, a: Analysis) -> list[Entity]:
+    def _candidates(self, a: Analysis):
+        """Every candidate span (first token, end token, score), and what the mention search needs to
+        know about them: words a relation vouches for, lower-case finds, the opening name's tokens."""
         toks = a.tokens
         cue_cands = self._from_cues(a)
         # A single word right after a relation ("his partner Beverley") is a name even when it is also
@@ -247,13 +400,27 @@ class PersonRecogniser(Recogniser):
         related = {strip_possessive(toks[i].raw).lower() for i, j, sc in cue_cands
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
-        lower = self._lowercase_after_relation(a)
+        lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a) \
+            + self._word_names_that_speak(a) + self._lower_word_names(a)
         lower_at = {i for i, _, _ in lower}
+        # names that are words and were found written in lower case: their other mentions are the name
+        # too unless used as the word ("his partner joy ... joy rang" but "I hope", "a joy")
+        lower_names = {strip_possessive(toks[i].lower) for i, _, _ in lower if toks[i].raw.islower()}
+        # The opening name stands before "office", so it reads as an institution ("Leeds office"):
+        # its place in the note says it is the person.
+        opening = self._opening_name(a)
+        opening_at = {k for i, j, _ in opening for k in range(i, j)}
         cands = [c for c in self._from_spacy(a) + cue_cands + self._from_shape(a) + self._from_speech(a) + lower
-                 if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end)
+                 + opening
+                 if (not a.is_protected(toks[c[0]].start, toks[c[1] - 1].end) or c in opening
                      or (c[1] - c[0] == 1 and strip_possessive(toks[c[0]].raw).lower() in related))
                  and not (toks[c[1] - 1].lower in STREET_WORDS              # "Linda Avenue" is an address,
                           and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
+        return cands, related, lower_at, lower_names, opening_at
+
+    def find(self, a: Analysis) -> list[Entity]:
+        toks = a.tokens
+        cands, related, lower_at, lower_names, opening_at = self._candidates(a)
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
         # already; here the name itself must not be an allow-listed word).
         names: list[tuple[str, ...]] = []
@@ -288,7 +455,8 @@ class PersonRecogniser(Recogniser):
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
             if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
-                    _used_as_word(toks, k) and k not in lower_at):
+                    _used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)
+                    and not (w in lower_names and _name_use(toks, k))):
                 k += 1
                 continue
             # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
@@ -310,7 +478,8 @@ class PersonRecogniser(Recogniser):
             s, e = toks[k].start, toks[end_k].end
             if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"
                 e -= 2
-            if not a.is_protected(s, e) or (w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
+            if not a.is_protected(s, e) or k in opening_at or (
+                    w in related and k > 0 and toks[k - 1].lower in PERSON_CUES):
                 out.append(self.entity(a, s, e, score, key))
             k = end_k + 1
         return out

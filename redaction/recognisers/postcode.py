@@ -53,15 +53,16 @@ class PostcodeRecogniser(PatternRecogniser):
         n = len(toks)
         for k in range(n):
             t = toks[k]
-            if t.kind not in ("letter", "caps", "alnum") or not t.canon[:1].isalpha():
+            spoken = _spoken_letter(toks, k)
+            if spoken is None and (t.kind not in ("letter", "caps", "alnum") or not t.canon[:1].isalpha()):
                 continue
             if k and toks[k - 1].kind in ("letter", "caps", "alnum", "digits") and toks[k - 1].end == t.start:
                 continue
             if k and (toks[k - 1].raw in _JOINERS and k > 1 and toks[k - 2].kind in ("letter", "caps", "alnum")
                       and toks[k - 2].end == toks[k - 1].start):
                 continue                                # inside "S-A-2" or "B.S.": start at its first letter
-            shape = _shape_at(toks, k)
-            if shape is None:
+            shape = _shape_at(toks, k, spoken)
+            if shape is None or (spoken and not _after_place(a, k)):
                 continue
             end_tok, dense = shape
             outward, inward = dense[:-3], dense[-3:]
@@ -92,14 +93,30 @@ september october november december room flat unit year block ward wing cell lev
 gate section page band grade tier table form question item step stage number""".split())
 
 
-def _shape_at(toks: list[Token], k: int) -> tuple[int, str] | None:
+# A letter Whisper wrote as its name, hyphen-joined to the digit after it ("Al-4, 2SN" for L4 2SN).
+_LETTER_WORDS = {"al": "L", "el": "L", "em": "M", "en": "N", "es": "S", "ess": "S", "ex": "X", "dee": "D",
+                 "gee": "G", "jay": "J", "kay": "K", "pee": "P", "tee": "T", "vee": "V", "bee": "B", "ef": "F"}
+
+
+def _spoken_letter(toks: list[Token], k: int) -> str | None:
+    t = toks[k]
+    if t.kind != "word" or t.lower not in _LETTER_WORDS or k + 1 >= len(toks):
+        return None
+    nxt = toks[k + 1]
+    joined = nxt.raw in ("-", "–") and nxt.start == t.end and k + 2 < len(toks) and toks[k + 2].kind == "digits"
+    return _LETTER_WORDS[t.lower] if joined or (nxt.kind == "digits" and nxt.start == t.end) else None
+
+
+def _shape_at(toks: list[Token], k: int, first: str | None = None) -> tuple[int, str] | None:
     """(last token, dense form) of the longest postcode shape starting at token ``k``, tokens joined
-    by commas, full stops and hyphens; None if there is none."""
+    by commas, full stops and hyphens; None if there is none. ``first``: token ``k`` read as this letter."""
     dense, best = "", None
     j, n = k, len(toks)
     while j < n and j < k + 14 and len(dense) <= 7:
         t = toks[j]
-        if t.kind in ("letter", "caps", "alnum", "digits"):
+        if j == k and first:
+            dense += first
+        elif t.kind in ("letter", "caps", "alnum", "digits"):
             dense += t.canon.upper()
             if len(dense) >= 5 and _SHAPE.fullmatch(dense):
                 best = (j, dense)
@@ -124,6 +141,12 @@ def _after_place(a: Analysis, k: int) -> bool:
     if i < 0:
         return False
     p = toks[i]
+    if p.lower == "at" and i > 0:
+        # "40 Hestro Teris at PS5, 7QD": an address said just before, by its street word or its number
+        near = toks[max(0, i - 6):i]
+        if any(x.lower in STREET_WORDS for x in near) or any(
+                x.kind == "digits" and y.raw[:1].isupper() for x, y in zip(near, near[1:])):
+            return True
     if p.raw == "]":
         return a.text.rfind("[ADDRESS_", 0, p.start) > a.text.rfind("]", 0, p.start)
     return (p.kind == "word" and p.raw[:1].isupper() and len(p.raw) >= 3 and p.raw.isalpha()

@@ -3,6 +3,8 @@
 from 0: PHONE; 10: NHS_NUMBER; 6 or 8: BANK; otherwise CASE_REF, a reference of the case)."""
 from __future__ import annotations
 
+import re
+
 from redaction.analysis import Analysis
 from redaction.model import Entity
 from redaction.recognisers.base import PatternRecogniser
@@ -22,6 +24,10 @@ def type_by_shape(dense: str) -> str:
     return "CASE_REF"
 
 
+_LONG_RUN = 9
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 class ReferenceNumberRecogniser(PatternRecogniser):
     name = "reference_number"
     type = "CASE_REF"
@@ -36,6 +42,32 @@ class ReferenceNumberRecogniser(PatternRecogniser):
                 continue
             start, end = run.span(0, len(run.dense))
             e = self.entity(a, start, end, score, f"CASE_REF:{run.dense}")
+            e.type = type_by_shape(run.dense)
+            out.append(e)
+        return out + self._said_digit_by_digit(a)
+
+    def _said_digit_by_digit(self, a: Analysis) -> list[Entity]:
+        """Nine or more digits said one or two at a time ("29-10-4-5-6-7-8-9-9"), or eight characters
+        and more that mix six digits with letters, are someone's identifier whatever cue Whisper
+        misheard before them ("his DNC wrong, the right one is ..."): nothing else a note says sounds
+        like that (years and times are said in fours and twos)."""
+        out = []
+        for run in a.runs:
+            nums = [t for t in run.tokens if t.kind in ("digits", "alnum")]
+            digits = sum(c.isdigit() for c in run.dense)
+            # said one or two digits at a time (a year may lead it: "2021-1-0-3-7-2-9-1-4-K"), or letters
+            # and digits mixed as no word or time is ("10H261184C", "10-H, 2-6, One, one, eight, four")
+            spoken = digits >= _LONG_RUN and sum(sum(c.isdigit() for c in t.canon) <= 2 for t in nums) >= 6
+            mixed = digits >= 6 and len(run.dense) >= 8 and any(c.isalpha() for c in run.dense)
+            # groups of unequal length that are not a list of years ("2019-0456, 7-8")
+            grouped = digits >= _LONG_RUN and len(nums) >= 3 and not all(_YEAR.fullmatch(t.canon) for t in nums)
+            if "/" in run.dense or not (spoken or mixed or grouped):
+                continue
+            last = len(run.tokens) - 1
+            while last > 0 and (run.tokens[last].raw in ("I", "A") or run.tokens[last].kind == "punct"):
+                last -= 1                # the pronoun starting the next clause: "..., 4-K, I checked it"
+            start, end = run.tokens[0].start, run.tokens[last].end
+            e = self.entity(a, start, end, 0.55, f"CASE_REF:{run.dense}")
             e.type = type_by_shape(run.dense)
             out.append(e)
         return out
