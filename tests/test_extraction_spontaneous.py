@@ -155,6 +155,73 @@ def test_next_friday_said_on_a_tuesday_is_unambiguous_and_carries_its_weekday():
     assert x.to_dict()["fields"]["next_appointment"]["weekday"] == "Friday"
 
 
+# -- times and dates in the shapes Whisper writes them -------------------------------------------
+@pytest.mark.parametrize("said, want", [
+    ("Next appointment Thursday at free.", "2026-03-12T15:00"),                  # "three" heard as "free"
+    ("Next one's the 19th, half-free, in the office.", "2026-03-19T15:30"),
+    ("Next appointment Friday at quarter pass to ten.", "2026-03-13T10:15"),     # "past" heard as "pass to"
+    ("Next appointment Monday at Court to ten.", "2026-03-16T09:45"),            # "quarter" heard as "Court"
+    ("Next appointment Friday, for a clock.", "2026-03-13T16:00"),               # "four o'clock"
+    ("Next appointment tomorrow a half ten.", "2026-03-11T10:30"),               # "at" heard as "a"
+    ("Next appointment in a Fortnite at ten.", "2026-03-24T10:00"),
+    ("Next appointment the 19 at three.", "2026-03-19T15:00"),                   # the ordinal's ending dropped
+    ("Next appointment Monday first thing.", "2026-03-16T09:00"),
+    ("Next appointment Monday or no Tuesday at four.", "2026-03-17T16:00"),      # a correction without pauses
+    ("Next appointment Monday, but no Tuesday at four.", "2026-03-17T16:00"),
+    ("Next face to face appointment is Friday at ten.", "2026-03-13T10:00"),
+])
+def test_times_in_whisper_shapes(said, want):
+    assert fields("Office appointment, he attended. " + said)["next_appointment"] == want
+
+
+def test_first_thing_says_how_it_was_read():
+    x = extract("Office appointment, he attended. Next appointment Monday first thing.", TUESDAY)
+    assert "09:00" in x.fields["next_appointment"].reason
+
+
+def test_two_and_a_half_is_no_time():
+    assert fields("Office appointment, he attended. Next appointment Friday, it'll take two and a half "
+                  "hours.")["next_appointment"] is None
+
+
+def test_a_placeholder_index_is_no_number_said():
+    f = fields("Home visit, [PERSON_1], 40 Mill Lane, quarter past four, arranged. He was in. "
+               "Next visit same time next week.")
+    assert f["next_appointment"] == "2026-03-17T16:15"
+
+
+def test_we_started_at_is_this_contacts_time():
+    f = fields("Video call. We started at eleven on the dot. Next appointment Tuesday week, same time.")
+    assert f["next_appointment"] == "2026-03-24T11:00"
+
+
+def test_and_three_weeks_is_in_three_weeks():
+    f = fields("Office, four o'clock, he came in on time. Next appointment and three weeks, same day, same time.")
+    assert f["next_appointment"] == "2026-03-31T16:00"
+
+
+@pytest.mark.parametrize("text, want", [
+    # an aside between the cue and the date, and a correction said as a sentence of its own
+    ("Next one. He can't do mornings because of work. So Friday at two. Well, half two.", "2026-03-13T14:30"),
+    ("I left a card with a new appointment. It's Thursday at eleven. No, sorry. Make that quarter past "
+     "eleven here.", "2026-03-12T11:15"),
+    ("Asked him to come into the office on Monday. Half two, I'll send a letter as well.", "2026-03-16T14:30"),
+])
+def test_the_date_said_in_the_sentences_after_the_cue(text, want):
+    assert fields("Office appointment, he attended. " + text)["next_appointment"] == want
+
+
+def test_an_action_said_after_the_cue_is_not_the_booking():
+    f = fields("Office appointment, he attended. I left a card with a new appointment. The flat was cold. "
+               "I'll ring her tomorrow morning as well.")
+    assert f["next_appointment"] is None and len(f["actions"]) == 1
+
+
+def test_coming_on_a_day_is_the_appointment_and_the_action_after_it_stays():
+    f = fields("Office appointment, he attended. He's coming on Thursday at two and I'll text him a reminder.")
+    assert f["next_appointment"] == "2026-03-12T14:00" and len(f["actions"]) == 1
+
+
 # -- perturbations of gold dictations (hypothesis) -------------------------------------------------
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]

@@ -65,7 +65,7 @@ _ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rol
                   r"through the door|logged on|joined(?: the call)?|answered|made it(?: in)?|(?:was|were) here|"
                   r"(?:didn't|did not) (?:join|arrive|turn up|get here|log on|come in))(?= (?:at|about|around|"
                   r"just after|till|until|by|half|quarter|\d|\w+ past|\w+ to))")
-_DUE_SAID = spaced(r"\b(?:we'd said|we said|arranged for|got there for|I got there at|arrived for)\b")
+_DUE_SAID = spaced(r"\b(?:we'd said|we said|arranged for|got there for|I got there at|arrived for|we started(?= at))\b")
 
 
 def _time_after(p: Parsed, m: re.Match, stop: int, hour: int | None = None):

@@ -27,7 +27,7 @@ FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", 
 _COMMA_FILLERS = ("you know", "i mean", "like", "basically", "literally", "sort of", "kind of", "yeah", "anyway")
 # Correction markers, longest first. "well" and "no" also occur as ordinary words, so they count only
 # when the values on both sides are of the same kind (never for a clause restart).
-_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or no", "or rather",
+_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or no", "but no", "or rather",
             "i mean",
             "sorry", "actually",
             "rather", "no", "well", "correction", "make that", "i should say", "scratch that")
@@ -144,7 +144,10 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
     while i < len(ws):
         # A pause: punctuation, or a filler already taken out ("Monday, er, no, Tuesday").
         prev_punct = i > 0 and (ws[i - 1].punct or any(c in gone for c in range(ws[i - 1].end, ws[i].start)))
-        found = _marker_at(ws, i) if prev_punct or ws[i].lower in ("sorry", "correction") else None
+        # "Monday or no Tuesday", "Monday, but no Tuesday": Whisper leaves out the pause; read only
+        # between two values (below), never as a clause restart.
+        unpaused = not prev_punct and ws[i].lower in ("or", "but")
+        found = _marker_at(ws, i) if prev_punct or unpaused or ws[i].lower in ("sorry", "correction") else None
         if not found or i == 0:
             i += 1
             continue
@@ -158,6 +161,9 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
             break
         kind = _kind(ws[r])
         start = None
+        if unpaused and kind not in ("day", "date", "time"):
+            i += 1
+            continue
         if kind in ("day", "date", "time", "name"):
             start = _value_back(ws, i, kind)
             # "on Thursday, sorry, on Friday": the repeated lead word goes with the first value.
