@@ -111,6 +111,44 @@ def test_referral_said_as_a_plan(text, agency):
     assert fields("Office appointment, he attended. " + text)["referrals"] == [agency]
 
 
+@pytest.mark.parametrize("text, agency", [
+    ("I've posted him to the Samaritans.", "Samaritans"),                 # "signposted" heard as "posted"
+    ("I've side posted her to Shelter about the eviction.", "Shelter"),
+    ("I composted him to the food bank.", "food bank"),
+    ("I'll let the victim liaison unit know today.", "victim liaison unit"),
+])
+def test_referral_cues_in_whisper_shapes(text, agency):
+    assert fields("Office appointment, he attended. " + text)["referrals"] == [agency]
+
+
+@pytest.mark.parametrize("text, listed, heard", [
+    ("I've referred her to women's maid.", "women's aid", "women's maid"),
+    ("I've signposted him to citizens and mice for the debts.", "citizens advice", "citizens and mice"),
+    ("I've emailed his keyworker at change girl life.", "change grow live", "change girl life"),
+])
+def test_a_misheard_listed_agency_is_reported_as_listed_with_the_words_heard(text, listed, heard):
+    x = extract("Office appointment, he attended. " + text, TUESDAY)
+    f = x.fields["referrals"]
+    assert f.value == [listed]
+    assert any(heard in ev.text for ev in f.evidence)
+
+
+def test_close_but_different_names_are_not_snapped():
+    # A whole word differs: a nurse is not the mental health team.
+    assert "mental health team" not in fields("Office appointment, he attended. I've asked the mental health "
+                                              "nurse to ring him.")["referrals"]
+    # What the referral is for is no second agency.
+    assert fields("Office appointment, he attended. I've referred him to Turning Point for the talking "
+                  "therapy.")["referrals"] == ["Turning Point"]
+
+
+def test_the_same_short_name_scores_as_a_match():
+    from eval.extraction_eval import score_fields
+
+    assert score_fields({"referrals": ["GP"]}, {"referrals": ["GP"]})["referrals"] == 1.0
+    assert score_fields({"referrals": ["GP"]}, {"referrals": ["GPS"]})["referrals"] == 0.0
+
+
 def test_getting_a_job_at_an_agency_is_no_referral():
     assert fields("Office appointment, he attended. He wants to get a job at the food bank.")["referrals"] == []
 
