@@ -42,6 +42,9 @@ def fields(text: str, day: dt.date = TUESDAY) -> dict:
     ("Booked on Thursday, sorry, on Friday at ten.", "on Friday at ten", "Thursday"),
     ("That was a phone call, actually no, it was a video call.", "it was a video call", "phone call"),
     ("Monday, er, no, Tuesday at four.", "Tuesday at four", "Monday"),
+    # Whisper writes the filler "er" as "her"
+    ("Her, she wants the results shared.", "she wants", "her,"),
+    ("I referred him to her, to Aquarius.", "referred him to Aquarius", "her"),
 ])
 def test_clean_keeps_length_and_the_last_stated_value(text, kept, gone):
     c = clean(text)
@@ -54,6 +57,8 @@ def test_clean_keeps_length_and_the_last_stated_value(text, kept, gone):
 
 
 @pytest.mark.parametrize("text", ["He is doing well, and he said no to a drink.", "She said sorry to her mum.",
+                                  "I rang her, she said no.", "I gave it to her, and she read it.",
+                                  "Either him or no one.",
                                   "The time is ten ten.", "He said that that was fine."])
 def test_clean_leaves_ordinary_words_alone(text):
     assert clean(text).text == text
@@ -147,6 +152,26 @@ def test_the_same_short_name_scores_as_a_match():
 
     assert score_fields({"referrals": ["GP"]}, {"referrals": ["GP"]})["referrals"] == 1.0
     assert score_fields({"referrals": ["GP"]}, {"referrals": ["GPS"]})["referrals"] == 0.0
+
+
+def test_let_know_and_posting_are_referral_cues():
+    f = fields("Office appointment, he attended. I've let the, um, the tenancy sustainment know so they can "
+               "check in. I'm posting her to Shelter.")
+    assert f["referrals"] == ["tenancy sustainment", "Shelter"]
+    # Telling someone's own worker, or a person, is no agency.
+    assert fields("Office appointment, he attended. I need to let his group facilitator know. I'll let "
+                  "[PERSON_1] know.")["referrals"] == []
+
+
+def test_a_condition_is_no_action():
+    f = fields("Office appointment, he attended. I'll ring the council on Monday to see if they'll hold off.")
+    assert len(f["actions"]) == 1
+
+
+def test_whisper_writes_mum_as_mom():
+    f = fields("Office appointment, he attended. He's moved back in with his mom, and they're getting on better, "
+               "his mom says.")
+    assert "relationships" in f["needs_discussed"]
 
 
 def test_getting_a_job_at_an_agency_is_no_referral():

@@ -228,12 +228,29 @@ def _fillers(text: str, ws: list[_W]) -> list[Removal]:
             if k > 0 and ws[k - 1].text == ",":
                 s = ws[k - 1].start
             out.append(Removal(s, e, "filler"))
+    out += _her_for_er(ws)
     lower = text.lower()
     for phrase in _COMMA_FILLERS:
         for m in re.finditer(r",\s*" + re.escape(phrase) + r"\s*,", lower):
             out.append(Removal(m.start(), m.end(), "filler"))
         for m in re.finditer(r"(?:^|(?<=[.!?]))\s*" + re.escape(phrase) + r"\s*,", lower):
             out.append(Removal(m.start(), m.end(), "filler"))
+    return out
+
+
+def _her_for_er(ws: list[_W]) -> list[Removal]:
+    """Whisper writes the filler "er" as "her": "Her, she wants ...", "so her, the 24th", "referred him
+    to her, to Aquarius". A "her" before a comma is the filler when a pause or a conjunction comes
+    before it, or when the word before it is said again after it ("to her, to"); "I rang her, she
+    said" keeps its "her"."""
+    out = []
+    for k, w in enumerate(ws):
+        if w.lower != "her" or k + 1 >= len(ws) or ws[k + 1].text != ",":
+            continue
+        prev = ws[k - 1] if k else None
+        again = k + 2 < len(ws) and prev is not None and not prev.punct and ws[k + 2].lower == prev.lower
+        if prev is None or prev.punct or prev.lower in ("so", "and", "but", "then") or again:
+            out.append(Removal(w.start, ws[k + 1].end, "filler"))
     return out
 
 

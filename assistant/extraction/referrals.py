@@ -63,7 +63,7 @@ _PLAN_AFTER = {"to", "involved", "in", "on", "about", "for", "round", "over", "o
 def _plan_cue(doc, s_tok: int, e_tok: int) -> int | None:
     """A plan verb with this agency as its object: "get [the housing team] to", "ask [the council] about"."""
     j = s_tok - 1
-    while j >= 0 and s_tok - j <= 3 and doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"}:
+    while j >= 0 and s_tok - j <= 4 and (doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"} or doc[j].is_space):
         j -= 1
     if j < 0 or doc[j].lemma_.lower() not in _PLAN_VERBS or doc[j].pos_ not in ("VERB", "AUX"):
         return None
@@ -82,8 +82,31 @@ def _is_referral_word(doc, t) -> bool:
         return True
     obj = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
     to = doc[t.i + 2].lower_ if t.i + 2 < len(doc) else ""
-    return (t.lower_.endswith("posted") or t.lower_ == "preferred") and obj in ("him", "her", "them") \
+    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them") \
         and to in ("to", "onto", "into")
+
+
+_NOT_AN_AGENCY = {"his", "her", "their", "my", "our", "your", "him", "them", "me", "us", "it", "you", "everyone",
+                  "anyone", "someone"}
+
+
+def _let_know(p: Parsed) -> list[tuple[int, int]]:
+    """Whoever the officer will "let ... know" is told, so contacted: "I've let the, um, the tenancy
+    sustainment know". Not people (placeholders, pronouns) and not someone's own worker ("his BBR
+    facilitator")."""
+    doc, out = p.doc, []
+    for t in doc:
+        if t.lemma_.lower() != "let":
+            continue
+        know = next((k for k in range(t.i + 2, min(len(doc), t.i + 8)) if doc[k].lower_ == "know"), None)
+        if know is None:
+            continue
+        s, e = _trim(p, t.i + 1, know)
+        words = [x for x in doc[t.i + 1:e] if not x.is_space]
+        person = lambda x: "[" in p.text[x.idx:x.idx + len(x.text)]  # noqa: E731  (a placeholder)
+        if words and not any(x.lower_ in _NOT_AN_AGENCY or x.pos_ in ("PRON", "VERB") or person(x) for x in words):
+            out.append((s, e))
+    return out
 
 
 # Listed names Whisper mishears ("women's maid", "citizens and mice"): a run of up to four words whose
@@ -229,6 +252,7 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
     mentions += _named_after_referral(p, chunks_of=None)
+    mentions += _let_know(p)
     covered = {i for s, e in mentions for i in range(s, e)}
     mentions += [(s, e) for s, e in _fuzzy_mentions(p) if not any(i in covered for i in range(s, e))]
     covered = {i for s, e in mentions for i in range(s, e)}
