@@ -352,3 +352,43 @@ def test_reordering_the_account_does_not_change_the_fields(i, data):
     for k in ("contact_date", "contact_type", "attendance", "needs_discussed", "risk_flags", "referrals",
               "next_appointment"):
         assert got[k] == want[k], k
+
+
+_NUMBER_WORDS = set("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                    "twenty thirty forty fifty half quarter".split())
+
+
+def _word_gaps(sentence: str) -> list[int]:
+    """Positions between two plain words (not inside a placeholder, a number or a time)."""
+    return [m.start() for m in re.finditer(r"(?<=[A-Za-z]) (?=[A-Za-z])", sentence)
+            if sentence[:m.start()].count("[") == sentence[:m.start()].count("]")]
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_fillers_inside_a_sentence_do_not_change_the_fields(i, data):
+    """"he was, um, late", "the housing, you know, team": a filler or an aside between two words."""
+    sents = _sentences(_redacted(GOLD[i]))
+    k = data.draw(st.integers(0, len(sents) - 1))
+    gaps = _word_gaps(sents[k])
+    if gaps:
+        at = data.draw(st.sampled_from(gaps))
+        filler = data.draw(st.sampled_from([", um,", ", er,", ", erm,", ", you know,"]))
+        sents[k] = sents[k][:at] + filler + sents[k][at:]
+    _assert_unchanged(i, sents)
+
+
+@PERTURB
+@given(i=st.integers(0, len(GOLD) - 1), data=st.data())
+def test_a_repeated_word_does_not_change_the_fields(i, data):
+    """"he he said", "to the the food bank": one word said twice inside a sentence."""
+    sents = _sentences(_redacted(GOLD[i]))
+    k = data.draw(st.integers(0, len(sents) - 1))
+    words = list(re.finditer(r"(?<![\w\[])[a-z]{3,}(?= )", sents[k]))
+    # Numbers are left alone by design ("ten ten" is a time), as are words English doubles.
+    words = [w for w in words if w.group() not in ("that", "had", "is", "do") and w.group() not in _NUMBER_WORDS
+             and sents[k][:w.start()].count("[") == sents[k][:w.start()].count("]")]
+    if words:
+        w = data.draw(st.sampled_from(words))
+        sents[k] = sents[k][:w.end()] + " " + w.group() + sents[k][w.end():]
+    _assert_unchanged(i, sents)
