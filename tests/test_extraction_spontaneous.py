@@ -74,6 +74,23 @@ def test_self_corrected_contact_type():
     assert f["contact_type"] == "video"
 
 
+def test_contact_type_corrected_across_a_full_stop():
+    f = fields("This was a phone call with him. Actually, no, it was a video call. We did it over Teams.")
+    assert f["contact_type"] == "video"
+    # "no call" is no correction: the office stays.
+    assert fields("Office, booked for two, he didn't show, no call. I'm logging it as a telephone contact "
+                  "later.")["contact_type"] == "office"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("[PERSON_1] of his, he was booked for ten, on time.", "office"),       # Whisper's "of his" for "office"
+    ("[PERSON_1] of his twelve o'clock, on time.", "office"),
+    ("He told me about some of his friends. He was on time.", None),          # a possessive stays one
+])
+def test_of_his_in_the_opening_is_office(text, want):
+    assert fields(text)["contact_type"] == want
+
+
 # -- negation and hedging -------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", [
     "No worries about weapons or further offending.",
