@@ -76,6 +76,9 @@ def _starts(doc, lo: int, hi: int, marked: bool) -> list[int]:
             subj = doc[k] if k >= lo else None
             if subj is None or subj.lower_ in _NOT_PEOPLE:
                 continue
+            if not marked and subj.i > 0 and doc[subj.i - 1].lower_ in _SUBORDINATE:
+                continue          # "to see if they'll hold off": a condition, not a task (the
+                # officer's own "Actions:" list counts each item, however Whisper garbled its start)
             if _person(subj):
                 start = subj.i
             elif marked or has_action_in_sent.get(sent):

@@ -65,7 +65,7 @@ _ARRIVED = spaced(r"\b(?:got here|got in|arrived|turned up|came in|showed up|rol
                   r"through the door|logged on|joined(?: the call)?|answered|made it(?: in)?|(?:was|were) here|"
                   r"(?:didn't|did not) (?:join|arrive|turn up|get here|log on|come in))(?= (?:at|about|around|"
                   r"just after|till|until|by|half|quarter|\d|\w+ past|\w+ to))")
-_DUE_SAID = spaced(r"\b(?:we'd said|we said|arranged for|got there for|I got there at|arrived for)\b")
+_DUE_SAID = spaced(r"\b(?:we'd said|we said|arranged for|got there for|I got there at|arrived for|we started(?= at))\b")
 
 
 def _time_after(p: Parsed, m: re.Match, stop: int, hour: int | None = None):
@@ -148,18 +148,46 @@ def contact_date_field(p: Parsed, r: Regions, dictated: dt.date, type_field: Fie
                  weekday=weekday_of(dictated.isoformat()))
 
 
-def contact_type_field(p: Parsed, r: Regions) -> Field:
+# Whisper hears "office" as "of his": "[PERSON_1] of his, booked for ten", "of his twelve o'clock".
+# Read only in the opening, and only before what cannot follow "of his" as a possessive.
+_OF_HIS = spaced(r"\b(?:of|off) (?:his|is)\b(?=\s*(?:[,.]|booked\b|book\b|appointment\b|\d|half\b|quarter\b|at\b|"
+                 r"one\b|two\b|three\b|four\b|ten\b|eleven\b|twelve\b|nine\b))")
+# A correction between two contact types across Whisper's full stop: "a phone call. Actually, no, it was
+# a video call" (the last stated value wins, as in assistant.extraction.disfluency).
+_CORRECTED = spaced(r"\b(?:actually|sorry|i mean|or rather|rather|no(?=\s*[,.]|\s+(?:it|sorry|wait)\b))\b")
+
+
+def _first_contact_type(p: Parsed, r: Regions, stop: int):
     global _contact_matcher
     if _contact_matcher is None:
         _contact_matcher = LexiconMatcher(CONTACT_TYPES)
-    _, stop = _narrative(p, r)
+    chosen = None
     for hit in _contact_matcher(p.doc):
         s, e = p.chars(hit.start, hit.end)
         if s >= stop:
             break
         if r.in_appointment(s):
             continue
-        return Field("contact_type", hit.label, [Evidence(s, e, p.text[s:e])])
+        if chosen is None:
+            chosen = (hit.label, s, e)
+        elif hit.label != chosen[0] and s - chosen[2] <= 80 and _CORRECTED.search(p.clean, chosen[2], s):
+            chosen = (hit.label, s, e)
+        else:
+            break
+    return chosen
+
+
+def contact_type_field(p: Parsed, r: Regions) -> Field:
+    _, stop = _narrative(p, r)
+    chosen = _first_contact_type(p, r, stop)
+    if chosen is not None:
+        label, s, e = chosen
+        return Field("contact_type", label, [Evidence(s, e, p.text[s:e])])
+    sents = list(p.doc.sents)[:2]
+    m = _OF_HIS.search(p.clean, 0, min(stop, sents[-1].end_char if sents else 0))
+    if m:
+        return Field("contact_type", "office", [Evidence(m.start(), m.end(), p.text[m.start():m.end()])],
+                     f"'{p.text[m.start():m.end()]}' read as 'office' (how Whisper writes it)")
     # Said without naming it: "popped round to his flat", "he came in to see me", "rang her".
     global _hint_matcher
     if _hint_matcher is None:

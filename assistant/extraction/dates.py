@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from redaction.placeholders import PLACEHOLDER_RE
+
 __all__ = ["Appointment", "weekday_of", "time_said", "first_time", "parse_appointment", "parse_contact_date", "WEEKDAYS", "MONTHS"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -38,17 +40,45 @@ class _Tok:
     word: str = ""
 
 
-def _tokens(text: str, offset: int = 0) -> list[_Tok]:
-    raw = [(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
-    # Whisper's homophones of spoken times: "quarter pass to" (past two), "half too" (half two).
+# Whisper's homophones of number words, read only where a time is being said ("at free", "half-free",
+# "the 12th free", "half ine", "quarter past won"): espeak's and RP speech's "three" heard as "free".
+_HOMOPHONES = {"free": "three", "tree": "three", "ine": "nine", "nein": "nine", "won": "one", "ate": "eight",
+               "fore": "four"}
+_TIME_BEFORE = {"at", "half", "past", "pass", "to", "till", "until", "by"}
+_NUMBER_WORD = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)|first|second|third|\w+th|twenty\w*")
+
+
+def _whisper_homophones(raw: list) -> None:
+    """Whisper's spellings of spoken times, rewritten in place (the spans stay the words said):
+    "quarter pass to" (past two), "half too" (half two), "at free" (three), "for a clock" (four
+    o'clock), "Court to ten" (quarter to ten)."""
     for k, (w, s, e) in enumerate(raw):
+        lw = w.lower()
         prev = raw[k - 1][0].lower() if k else ""
-        if w.lower() == "pass" and prev in ("quarter", "half", "five", "ten", "twenty"):
+        nxt = raw[k + 1][0].lower() if k + 1 < len(raw) else ""
+        if lw == "pass" and prev in ("quarter", "half", "five", "ten", "twenty"):
             raw[k] = ("past", s, e)
-        elif w.lower() in ("too", "to") and prev in ("past", "pass", "half") and (
-                k + 1 >= len(raw) or not re.fullmatch(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                                                      r"twelve", raw[k + 1][0].lower())):
+        elif lw in ("too", "to") and prev in ("past", "pass", "half") and not _NUMBER_WORD.fullmatch(nxt):
             raw[k] = ("two", s, e)
+        elif lw in _HOMOPHONES and (prev in _TIME_BEFORE or _ORDINAL.fullmatch(prev) or prev in WEEKDAYS):
+            raw[k] = (_HOMOPHONES[lw], s, e)
+        elif lw in ("for", "fore") and (nxt in ("o'clock", "oclock") or (nxt == "a" and k + 2 < len(raw)
+                                                                          and raw[k + 2][0].lower() == "clock")):
+            raw[k] = ("four", s, e)
+        elif lw == "a" and nxt == "clock" and prev and (_NUMBER_WORD.fullmatch(prev) or prev == "for"):
+            raw[k] = ("o'clock", s, raw[k + 1][2])
+            raw[k + 1] = ("", e, e)
+        elif lw in ("court", "quota", "quarters", "corner") and nxt in ("to", "past", "pass"):
+            raw[k] = ("quarter", s, e)
+    raw[:] = [r for r in raw if r[0]]
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Tok]:
+    # A placeholder's index is no number said: "[PERSON_1], 40 Cardigan Road" holds no "1 40".
+    text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+    raw = [(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    _whisper_homophones(raw)
     out: list[_Tok] = []
     i = 0
     while i < len(raw):
@@ -129,14 +159,21 @@ def _find_time(toks: list[_Tok], used: set[int]) -> tuple[tuple[int, int] | None
         if _is(t, "noon", "midday"):
             return (12, 0), [i], True
         # British "half two" is half past two (14:30); not "two and a half", "half an hour".
+        # "two and a half", but Whisper's "tomorrow a half ten" is "tomorrow at half ten".
+        a_half = _is(at(i - 1), "a") and (i < 2 or _is(at(i - 2), "and", "one") or at(i - 2).kind == "NUM")
         if _is(t, "half") and at(i + 1) and at(i + 1).kind == "NUM" and 0 < at(i + 1).value <= 12 \
-                and not _is(at(i - 1), "a", "and") and not _is(at(i + 2), "hours", "hour", "minutes", "weeks", "days"):
+                and not a_half and not _is(at(i - 1), "and") \
+                and not _is(at(i + 2), "hours", "hour", "minutes", "weeks", "days"):
             return _meridiem(toks, i + 2, at(i + 1).value, 30, [i, i + 1])
         if _is(t, "half", "quarter") and _is(at(i + 1), "past", "to") and at(i + 2) and at(i + 2).kind == "NUM":
             h, m = at(i + 2).value, 30 if t.value == "half" else 15
             if at(i + 1).value == "to":
                 h, m = h - 1, 60 - m
             return _meridiem(toks, i + 3, h, m, [i, i + 1, i + 2])
+        # Whisper's "quarter pass to eleven": "past" heard as "pass to" before the hour.
+        if _is(t, "half", "quarter") and _is(at(i + 1), "past") and _is(at(i + 2), "to") and at(i + 3) \
+                and at(i + 3).kind == "NUM" and 0 < at(i + 3).value <= 12:
+            return _meridiem(toks, i + 4, at(i + 3).value, 30 if t.value == "half" else 15, [i, i + 1, i + 2, i + 3])
         if t.kind == "NUM" and t.value in (5, 10, 20, 25) and _is(at(i + 1), "past", "to") and at(i + 2) \
                 and at(i + 2).kind == "NUM":
             h, m = at(i + 2).value, t.value
@@ -209,6 +246,12 @@ def _day_month(toks: list[_Tok]) -> tuple[int | None, int | None, list[int]]:
     for i, t in enumerate(toks):
         if t.kind == "ORD" and 1 <= t.value <= 31 and i > 0 and (_is(toks[i - 1], "the") or toks[i - 1].kind == "WD"):
             return t.value, None, [i]
+    # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten".
+    for i, t in enumerate(toks[1:], 1):
+        nxt = toks[i + 1] if i + 1 < n else None
+        if t.kind == "NUM" and t.word.isdigit() and 1 <= t.value <= 31 and _is(toks[i - 1], "the") \
+                and (nxt is None or _is(nxt, "at", "of", "for", "in", "and") or nxt.kind == "WD"):
+            return t.value, None, [i]
     return None, None, []
 
 
@@ -221,14 +264,16 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             if i >= 3 and words[i - 3: i] == ["the", "day", "after"]:
                 return 2, [i - 3, i], False
             return 1, [i], False
-        if _is(t, "fortnight", "fortnight's"):
+        if _is(t, "fortnight", "fortnight's", "fortnite", "fortnights"):     # "Fortnite": Whisper's spelling
             return 14, [i], False
         if _is(t, "week", "weeks", "week's", "weeks'", "days") and i > 0:
             prev = toks[i - 1]
             count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
-            if count is not None and (i < 2 or _is(toks[i - 2], "in") or _is(toks[i + 1] if i + 1 < len(toks) else None,
-                                                                               "time", "on", "from", "today")):
-                said_in = i >= 2 and _is(toks[i - 2], "in")
+            # Whisper hears "in three weeks" as "and three weeks" after the cue.
+            said_in = i >= 2 and (_is(toks[i - 2], "in") or (_is(toks[i - 2], "and")
+                                                             and (i < 3 or toks[i - 3].kind == "WORD")))
+            if count is not None and (i < 2 or said_in or _is(toks[i + 1] if i + 1 < len(toks) else None,
+                                                              "time", "on", "from", "today")):
                 if not said_in and _is(toks[i + 1] if i + 1 < len(toks) else None, "on"):
                     return 0, [i - 1, i], True          # "a week on Friday"
                 return (7 if "week" in t.value else 1) * count, ([i - 2, i] if said_in else [i - 1, i]), False
@@ -274,6 +319,11 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0,
         time, t_idx = _bare_hour(toks, used | set(wd_idx))
     if time is None and same_time is not None and re.search(r"\bsame time\b", text, re.I):
         time = same_time          # "same time in a fortnight": the time this contact was booked for
+    first_thing = re.search(r"\b(?:first|1st) thing\b", text, re.I)
+    read_first_thing = time is None and first_thing is not None
+    if read_first_thing:
+        time = (9, 0)             # "Monday first thing": the start of office hours
+        t_idx = [i for i, t in enumerate(toks) if first_thing.start() + offset <= t.start < first_thing.end() + offset]
     span = _span(toks, wd_idx + dm_idx + off_idx + t_idx)
     if date is not None and wd is not None and not (day or month or add or week_on):
         two = _next_weekday_readings(toks, wd_idx, contact, date)
@@ -289,7 +339,8 @@ def parse_appointment(text: str, contact: dt.date, offset: int = 0,
     if time is None:
         reason = f"the date {date.isoformat()} was said but no time"
         return Appointment(None, span, reason + (" (time to be confirmed)" if tbc else ""))
-    return Appointment(f"{date.isoformat()}T{time[0]:02d}:{time[1]:02d}", span, None)
+    return Appointment(f"{date.isoformat()}T{time[0]:02d}:{time[1]:02d}", span,
+                       "'first thing' read as 09:00, the start of office hours" if read_first_thing else None)
 
 
 def _bare_hour(toks: list[_Tok], used: set[int]):

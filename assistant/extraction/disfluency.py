@@ -27,7 +27,7 @@ FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", 
 _COMMA_FILLERS = ("you know", "i mean", "like", "basically", "literally", "sort of", "kind of", "yeah", "anyway")
 # Correction markers, longest first. "well" and "no" also occur as ordinary words, so they count only
 # when the values on both sides are of the same kind (never for a clause restart).
-_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or no", "or rather",
+_MARKERS = ("sorry i mean", "sorry no", "no sorry", "no wait", "actually no", "well no", "or no", "but no", "or rather",
             "i mean",
             "sorry", "actually",
             "rather", "no", "well", "correction", "make that", "i should say", "scratch that")
@@ -144,7 +144,10 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
     while i < len(ws):
         # A pause: punctuation, or a filler already taken out ("Monday, er, no, Tuesday").
         prev_punct = i > 0 and (ws[i - 1].punct or any(c in gone for c in range(ws[i - 1].end, ws[i].start)))
-        found = _marker_at(ws, i) if prev_punct or ws[i].lower in ("sorry", "correction") else None
+        # "Monday or no Tuesday", "Monday, but no Tuesday": Whisper leaves out the pause; read only
+        # between two values (below), never as a clause restart.
+        unpaused = not prev_punct and ws[i].lower in ("or", "but")
+        found = _marker_at(ws, i) if prev_punct or unpaused or ws[i].lower in ("sorry", "correction") else None
         if not found or i == 0:
             i += 1
             continue
@@ -158,6 +161,9 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
             break
         kind = _kind(ws[r])
         start = None
+        if unpaused and kind not in ("day", "date", "time"):
+            i += 1
+            continue
         if kind in ("day", "date", "time", "name"):
             start = _value_back(ws, i, kind)
             # "on Thursday, sorry, on Friday": the repeated lead word goes with the first value.
@@ -222,12 +228,29 @@ def _fillers(text: str, ws: list[_W]) -> list[Removal]:
             if k > 0 and ws[k - 1].text == ",":
                 s = ws[k - 1].start
             out.append(Removal(s, e, "filler"))
+    out += _her_for_er(ws)
     lower = text.lower()
     for phrase in _COMMA_FILLERS:
         for m in re.finditer(r",\s*" + re.escape(phrase) + r"\s*,", lower):
             out.append(Removal(m.start(), m.end(), "filler"))
         for m in re.finditer(r"(?:^|(?<=[.!?]))\s*" + re.escape(phrase) + r"\s*,", lower):
             out.append(Removal(m.start(), m.end(), "filler"))
+    return out
+
+
+def _her_for_er(ws: list[_W]) -> list[Removal]:
+    """Whisper writes the filler "er" as "her": "Her, she wants ...", "so her, the 24th", "referred him
+    to her, to Aquarius". A "her" before a comma is the filler when a pause or a conjunction comes
+    before it, or when the word before it is said again after it ("to her, to"); "I rang her, she
+    said" keeps its "her"."""
+    out = []
+    for k, w in enumerate(ws):
+        if w.lower != "her" or k + 1 >= len(ws) or ws[k + 1].text != ",":
+            continue
+        prev = ws[k - 1] if k else None
+        again = k + 2 < len(ws) and prev is not None and not prev.punct and ws[k + 2].lower == prev.lower
+        if prev is None or prev.punct or prev.lower in ("so", "and", "but", "then") or again:
+            out.append(Removal(w.start, ws[k + 1].end, "filler"))
     return out
 
 

@@ -39,7 +39,7 @@ NEEDS: dict[str | None, list[str]] = {
     ],
     "relationships": [
         "partner", "ex partner", "girlfriend", "boyfriend", "wife", "husband", "relationship", "relationships",
-        "family", "mother", "mum", "father", "dad", "son", "daughter", "children", "child", "kids", "baby",
+        "family", "mother", "mum", "mom", "mums", "moms", "father", "dad", "son", "daughter", "children", "child", "kids", "baby",
         "brother", "sister", "pregnancy", "pregnant", "ex wife", "ex girlfriend", "ex boyfriend", "ex husband",
     ],
     "lifestyle_associates": [

@@ -7,6 +7,9 @@ a mention, not a referral. The officer's own colleagues ("my manager") are not a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
 from assistant.extraction.negation import is_negated
@@ -14,7 +17,7 @@ from assistant.extraction.nlp import LexiconMatcher, Parsed
 from assistant.extraction.regions import Regions
 from assistant.extraction.schema import Evidence, Field
 
-__all__ = ["referrals_field", "normalise_name"]
+__all__ = ["referrals_field", "normalise_name", "listed_agency"]
 
 _agencies: LexiconMatcher | None = None
 _cues: LexiconMatcher | None = None
@@ -52,7 +55,7 @@ def _matchers():
 # "get Shelter involved". These verbs are too common to govern a whole subtree ("get a job at the
 # Jobcentre" is no referral), so they count only with the agency as their object, right after them.
 _PLAN_VERBS = {"get", "ask", "involve", "chase", "loop", "bring", "invite", "ping", "nudge", "text", "message",
-               "write", "update", "flag", "escalate", "pass", "send", "approach", "request"}
+               "write", "update", "flag", "escalate", "pass", "send", "approach", "request", "let"}
 _PLAN_AFTER = {"to", "involved", "in", "on", "about", "for", "round", "over", "out", "back", "and", ",", ".", "if",
                "whether", "that"}
 
@@ -60,14 +63,115 @@ _PLAN_AFTER = {"to", "involved", "in", "on", "about", "for", "round", "over", "o
 def _plan_cue(doc, s_tok: int, e_tok: int) -> int | None:
     """A plan verb with this agency as its object: "get [the housing team] to", "ask [the council] about"."""
     j = s_tok - 1
-    while j >= 0 and s_tok - j <= 3 and doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"}:
+    while j >= 0 and s_tok - j <= 4 and (doc[j].lower_ in _DROP | {"up", "in", "on", "to", "with"} or doc[j].is_space):
         j -= 1
     if j < 0 or doc[j].lemma_.lower() not in _PLAN_VERBS or doc[j].pos_ not in ("VERB", "AUX"):
         return None
     after = doc[e_tok].lower_ if e_tok < len(doc) else "."
+    if doc[j].lemma_.lower() == "let":
+        return j if after == "know" else None      # "I'll let the victim liaison unit know today"
     if after not in _PLAN_AFTER and doc[j].lemma_.lower() in ("get", "bring", "pass", "send"):
         return None
     return j
+
+
+def _is_referral_word(doc, t) -> bool:
+    """"referred", "signposted", "a referral", and Whisper's shapes of "signposted him to": "sign
+    posted", "side posted", "composted", "posted him to", "preferred him to"."""
+    if t.lemma_.lower() in ("refer", "signpost") or t.lower_ in ("referral", "referred", "signposted"):
+        return True
+    obj = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+    to = doc[t.i + 2].lower_ if t.i + 2 < len(doc) else ""
+    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them") \
+        and to in ("to", "onto", "into")
+
+
+_NOT_AN_AGENCY = {"his", "her", "their", "my", "our", "your", "him", "them", "me", "us", "it", "you", "everyone",
+                  "anyone", "someone"}
+
+
+def _let_know(p: Parsed) -> list[tuple[int, int]]:
+    """Whoever the officer will "let ... know" is told, so contacted: "I've let the, um, the tenancy
+    sustainment know". Not people (placeholders, pronouns) and not someone's own worker ("his BBR
+    facilitator")."""
+    doc, out = p.doc, []
+    for t in doc:
+        if t.lemma_.lower() != "let":
+            continue
+        know = next((k for k in range(t.i + 2, min(len(doc), t.i + 8)) if doc[k].lower_ == "know"), None)
+        if know is None:
+            continue
+        s, e = _trim(p, t.i + 1, know)
+        words = [x for x in doc[t.i + 1:e] if not x.is_space]
+        person = lambda x: "[" in p.text[x.idx:x.idx + len(x.text)]  # noqa: E731  (a placeholder)
+        if words and not any(x.lower_ in _NOT_AN_AGENCY or x.pos_ in ("PRON", "VERB") or person(x) for x in words):
+            out.append((s, e))
+    return out
+
+
+# Listed names Whisper mishears ("women's maid", "citizens and mice"): a run of up to four words whose
+# letters are close to a listed agency's is that agency. Only names long enough to be told apart.
+_FUZZY_MIN = 8
+
+
+def _fuzzy_cutoff(n: int) -> float:
+    return 75.0 if n >= 14 else 85.0
+
+
+@lru_cache(maxsize=1)
+def _listed_keys() -> dict[str, str]:
+    return {normalise_name(a): a for a in AGENCIES if len(normalise_name(a)) >= _FUZZY_MIN}
+
+
+def listed_agency(name: str) -> str | None:
+    """The listed agency a heard name is a mishearing of, or None (also when it is listed as heard)."""
+    key = normalise_name(name)
+    keys = _listed_keys()
+    if len(key) < _FUZZY_MIN or any(k in key or key in k for k in keys) or \
+            any(normalise_name(a) in key for a in AGENCIES if len(normalise_name(a)) >= 2):
+        return None
+    best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(key)))
+    if not best or not _words_align(name, keys[best[0]]):
+        return None
+    return keys[best[0]]
+
+
+def _words_align(heard: str, listed: str) -> bool:
+    """Every longer word on each side sounds like one on the other: "mental health nurse" is not the
+    "mental health team" (a whole word differs), "changed road line" is "change grow live"."""
+    a = [w for w in re.findall(r"[a-z]+", heard.lower()) if len(w) >= 3]
+    b = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
+    close = lambda x, ys: any(fuzz.ratio(x, y) >= 50 for y in ys)  # noqa: E731
+    return all(close(w, b) for w in a if len(w) >= 4) and all(close(w, a) for w in b if len(w) >= 4)
+
+
+def _fuzzy_mentions(p: Parsed) -> list[tuple[int, int]]:
+    """Spans of up to four words that are a listed agency misheard."""
+    doc, out, i = p.doc, [], 0
+    while i < len(doc):
+        t = doc[i]
+        if not t.is_alpha or t.lower_ in _DROP or t.pos_ in ("PRON", "VERB", "AUX", "ADP"):
+            i += 1
+            continue
+        found = None
+        for k in (4, 3, 2):
+            span = doc[i:i + k]
+            if len(span) < k or any(not (x.is_alpha or x.text == "'s") for x in span):
+                continue
+            if listed_agency(span.text):
+                found = (i, i + k)
+                break
+        j = i - 1
+        while j >= 0 and doc[j].lower_ in _DROP:
+            j -= 1
+        if found and j >= 0 and doc[j].lower_ in ("for", "about", "of", "on", "with"):
+            found = None          # "referred to Turning Point for the talking therapy": what for, not who
+        if found:
+            out.append(found)
+            i = found[1]
+        else:
+            i += 1
+    return out
 
 
 _REFER_OBJECT = {"him", "her", "them", "me", "myself", "himself", "herself", "themselves", "to", "the", "a", "an",
@@ -80,12 +184,17 @@ def _named_after_referral(p: Parsed, chunks_of=None) -> list[tuple[int, int]]:
     a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies."""
     doc, out = p.doc, []
     for t in doc:
-        if not (t.lemma_.lower() in ("refer", "signpost") or t.lower_ in ("referral", "referred", "signposted")):
+        if not _is_referral_word(doc, t):
             continue
         j = t.i + 1
         while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or doc[j].is_space or p.clean[doc[j].idx] == " "):
             j += 1
         if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "VERB", "AUX"):
+            continue
+        misheard = next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
+                         doc[j:j + k]) and listed_agency(doc[j:j + k].text)), None)
+        if misheard:              # "signposted him to citizens and mice" (Citizens Advice)
+            out.append((j, misheard))
             continue
         e = j
         while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
@@ -136,13 +245,16 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     doc = p.doc
     cue_hits = [(h.start, h.end) for h in cues(doc) if not is_negated(p, h.start, h.end)]
     cue_hits += [(t.i, t.i + 1) for t in doc if t.lemma_ in ("refer", "signpost", "inform", "notify", "liaise")
-                 or (t.lemma_ == "contact" and t.pos_ == "VERB")]
+                 or (t.lemma_ == "contact" and t.pos_ == "VERB") or _is_referral_word(doc, t)]
     # A cue is a verb the officer (or the person) does, or a noun of referral: "contact" as a noun
     # ("contact with her daughter") is not one.
     cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
     mentions += _named_after_referral(p, chunks_of=None)
+    mentions += _let_know(p)
+    covered = {i for s, e in mentions for i in range(s, e)}
+    mentions += [(s, e) for s, e in _fuzzy_mentions(p) if not any(i in covered for i in range(s, e))]
     covered = {i for s, e in mentions for i in range(s, e)}
     chunks = list(doc.noun_chunks)      # computed once: each call walks the whole parse
     chunk_of = {i: c for c in chunks for i in range(c.start, c.end)}
@@ -182,6 +294,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         if r.in_appointment(s):
             continue
         name = p.text[s:e]
+        # A listed name misheard is reported as listed; the evidence keeps the words heard.
+        name = listed_agency(name) or name
         key = normalise_name(name)
         cs, ce = p.chars(cue, cue + 1)
         known = next((v for v in values if key and (normalise_name(v) in key or key in normalise_name(v))), None)

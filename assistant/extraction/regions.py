@@ -13,6 +13,8 @@ __all__ = ["Regions", "find_regions", "APPOINTMENT_CUE"]
 APPOINTMENT_CUE = re.compile(
     r"\b(?:next|following)\s+(?:appointment|session|contact|meeting|supervision|home\s+visit|office\s+appointment|"
     r"telephone\s+(?:call|appointment|contact)|phone\s+call|video\s+(?:call|appointment)|report(?:ing)?|visit)\b|"
+    # Words between, or Whisper's split of "office": "next face to face appointment", "Next off is appointment".
+    r"\bnext\s+(?:[a-z]+\s+){1,3}?appointment\b|"
     r"\b(?:see|meet|visit|call|ring)\s+(?:him|her|them|[A-Z][a-z]+)\s+again\b|"
     r"\b(?:booked|arranged|rebooked|made)\s+(?:him|her|them|a\s+new\s+appointment|an\s+appointment)(?:\s+in)?\s+for\b|"
     # Said as people say it: "same time in a fortnight", "see him again a week on Friday", "back in on Tuesday".
@@ -22,7 +24,10 @@ APPOINTMENT_CUE = re.compile(
     r"(?=(?:on|at|next|tomorrow|monday|tuesday|wednesday|thursday|friday|the)\b)|"
     r"\b(?:appointment\s+letter(?:\s+\w+)?\s+for|(?:with\s+)?a\s+new\s+appointment)\b|"
     r"\b(?:see|seeing)\s+(?:him|her|them)\s+(?:again\s+)?(?:on|next|in|at)\b|"
-    r"\b(?:he's|she's|they're|he\s+is|she\s+is|they\s+are)\s+(?:back|booked)\s+in\s+(?:on|for|next)\b",
+    r"\b(?:he's|she's|they're|he\s+is|she\s+is|they\s+are)\s+(?:back|booked)\s+in\s+(?:on|for|next)\b|"
+    # "He's coming on Thursday at two", "she's coming at ten tomorrow": the person as the subject.
+    r"\b(?:he's|she's|they're|he\s+is|she\s+is|they\s+are)\s+coming\s+(?:in\s+|back\s+)?(?=(?:on|at|next|tomorrow|"
+    r"monday|tuesday|wednesday|thursday|friday|the)\b)",
     re.IGNORECASE)
 # Said without the word "appointment": "he must report to the office again tomorrow at nine".
 FALLBACK_CUE = re.compile(r"\b(?:report|come|come back|return|attend)\s+(?:in\s+)?(?:to|at)\s+(?:the\s+)?office\b",
@@ -79,21 +84,57 @@ _DATEISH = re.compile(
 _BOOKING = re.compile(r"\s*(?:(?:is|will be|was booked|has been booked|booked|on|for|at|set)\b|:)", re.IGNORECASE)
 
 
+# A day, a date or a clock time, said unmistakably (not just any number): what a sentence after the
+# cue must hold to be read as the appointment's.
+_STRONG_DATE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+    r"august|september|october|november|december|tomorrow|fortnight|week|noon|midday|o'clock|\d+(?:st|nd|rd|th)|"
+    r"\d{1,2}[:.]\d{2}|(?:at|half|quarter|past)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve))\b", re.IGNORECASE)
+_TIME_START = re.compile(r"\s*(?:on|at|by|half|quarter|\d)\b", re.IGNORECASE)
+# A sentence that corrects the one before it: "at eleven. Well, quarter past eleven", "No, sorry. Make that ...".
+_COMMITMENT_START = re.compile(r"\s*(?:and\s+|so\s+)?(?:i|he|she|they|we)\s*(?:'ll|will|'m going|am going|'s going|is going|"
+                               r"need|have to|'ve got to|'re going|are going)\b", re.IGNORECASE)
+_REPAIR_START = re.compile(r"\s*(?:well|no|sorry|actually|make that|i mean|or rather)\b", re.IGNORECASE)
+
+
+def _next_sentence(p: Parsed, sent):
+    return p.doc[sent.end].sent if sent.end < len(p.doc) else None
+
+
 def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
     text = p.clean
     span = p.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
     sent = span.sent
     end = sent.end_char
+    after = _next_sentence(p, sent)
     # "Next appointment." said on its own, or Whisper's full stop inside the date ("... in two weeks.
     # on Tuesday the 16th"): the rest is in the sentence after it.
-    if sent.end < len(p.doc):
-        after = p.doc[sent.end].sent
+    if after is not None:
         lone = span.start == sent.start and len(text[cue.end():end].strip(" .,:;")) < 4
         # A short sentence of date words after it: "Same time in a fortnight. Ten o'clock."
         short_date = len([t for t in after if not t.is_punct and not t.is_space]) <= 4 \
             and _DATEISH.search(after.text) is not None
-        if lone or short_date or after.text[:1].islower() or after[0].lower_ in ("on", "at", "by"):
-            end = after.end_char
+        if lone or short_date or after.text[:1].islower() or _TIME_START.match(text, after.start_char):
+            end, sent = after.end_char, after
+    # An aside between the cue and the date ("Next one. She can't do early because of the shifts. So the
+    # 24th at eleven."): the date is in one of the next two sentences. Not for "next time", which is
+    # as often "bring it next time" as a booking.
+    if not _STRONG_DATE.search(text, cue.end(), end) and not re.search(r"time|once", cue.group(), re.IGNORECASE):
+        nxt = sent
+        for _ in range(2):
+            nxt = _next_sentence(p, nxt)
+            if nxt is None:
+                break
+            if _COMMITMENT_START.match(text, nxt.start_char):
+                break          # "I'll give her a ring tomorrow": an action, not the booking
+            if _STRONG_DATE.search(nxt.text):
+                end, sent = nxt.end_char, nxt
+                break
+    # A sentence that corrects the date: "... at eleven. Well, quarter past eleven."
+    after = _next_sentence(p, sent)
+    if after is not None and _REPAIR_START.match(text, after.start_char) and _STRONG_DATE.search(after.text):
+        end = after.end_char
     return cue.start(), _clause_end(p, span.end, end)
 
 
@@ -112,6 +153,14 @@ def _clause_end(p: Parsed, tok: int, end: int) -> int:
                 nxt.lower_ in ("i", "he", "she", "they", "we") or (nxt.lower_ == "and" and tok + 2 < len(doc)
                                                                     and doc[tok + 2].lower_ in _NEW_SUBJECTS)):
             return t.idx
+        # Whisper leaves the comma out: "Thursday at two and I'll text him that as well".
+        if seen_date and t.lower_ == "and" and nxt is not None and nxt.lower_ in ("i", "he", "she", "they", "we") \
+                and tok + 2 < len(doc) and doc[tok + 2].lower_ in ("'ll", "will", "'m", "am", "need", "have", "'ve"):
+            return t.idx
+        # A sentence of its own after the date, with its own subject: "... at eleven here. I'll ring her".
+        if seen_date and t.is_sent_start and t.lower_ in ("i", "he", "she", "they", "we") and tok > 0 \
+                and doc[tok - 1].text in (".", "!", "?"):
+            return doc[tok - 1].idx + 1
         tok += 1
     return end
 
