@@ -10,7 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["casenote_home", "models_cache_dir", "database_path", "audio_dir", "upload_dir"]
+__all__ = ["casenote_home", "models_cache_dir", "database_path", "audio_dir", "upload_dir", "allow_list_path"]
 
 
 def casenote_home() -> Path:
@@ -25,6 +25,13 @@ def models_cache_dir() -> Path:
     d = casenote_home() / "models"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def allow_list_path() -> Path:
+    """The officer's own redaction allow-list (one term a line); redaction is told where it is."""
+    from redaction.allow_list import user_terms_path
+
+    return user_terms_path(casenote_home())
 
 
 def database_path() -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio import SAMPLE_RATE, AudioError, load_audio
+from assistant.paths import allow_list_path
 from assistant.store import Store, StoreError, validate_officer_id
 from assistant.store.faults import fault_point
 from assistant.store.streams import is_stream
@@ -294,7 +295,7 @@ def _text_stages(store: Store, rec: dict, transcript, timing: dict) -> tuple[dic
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
         from redaction import redact
-        red_d = redact(transcript.text, known=store.known_identifiers(rid)).to_dict()
+        red_d = redact(transcript.text, known=store.known_identifiers(rid), allow_list_file=allow_list_path()).to_dict()
         store.save_stage_result(rid, "redacted", red_d)
     timing["redact_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_redact")

@@ -90,9 +90,10 @@ def must_keep_present(phrase: str, transcript: str) -> bool:
 
 
 def casenote_redactor() -> Callable[[str], str]:
+    from assistant.paths import allow_list_path
     from redaction import redact
 
-    return lambda text: redact(text).text
+    return lambda text: redact(text, allow_list_file=allow_list_path()).text
 
 
 def presidio_redactor() -> Callable[[str], str]:

@@ -56,10 +56,9 @@ INSTITUTION_WORDS = ("prison", "court", "hospital", "council", "college", "unive
                      "mosque", "gurdwara", "temple", "office")
 
 
-def user_terms_path() -> Path:
-    from assistant.paths import casenote_home
-
-    return casenote_home() / "redaction_allow_list.txt"
+def user_terms_path(home: Path) -> Path:
+    """The officer's own terms file in a Casenote home folder (the caller says which folder)."""
+    return Path(home) / "redaction_allow_list.txt"
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,8 +116,8 @@ def _build(extra: tuple[str, ...], user_file_text: str) -> AllowList:
     return AllowList(DEFAULT_TERMS + _towns() + tuple(user) + extra)
 
 
-def default_allow_list(extra=None) -> AllowList:
-    """The curated list + towns + the officer's file + ``extra`` (cached by content)."""
-    path = user_terms_path()
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+def default_allow_list(extra=None, user_file: Path | None = None) -> AllowList:
+    """The curated list + towns + the officer's file (``user_file``, if given) + ``extra``
+    (cached by content)."""
+    text = user_file.read_text(encoding="utf-8") if user_file and user_file.is_file() else ""
     return _build(tuple(extra or ()), text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 from typing import Iterable, Mapping
+from pathlib import Path
 
 from redaction.allow_list import default_allow_list
 from redaction.analysis import Analysis, is_common_word
@@ -161,16 +162,18 @@ def _note_placeholders(ents: list[Entity], existing: dict[str, list[str]]) -> li
 
 
 def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None,
-           existing: Mapping[str, str | list[str]] | None = None, keep: Iterable[Entity] = ()) -> RedactionResult:
+           existing: Mapping[str, str | list[str]] | None = None, keep: Iterable[Entity] = (),
+           allow_list_file: Path | None = None) -> RedactionResult:
     """Redact personal data in ``text``: entities carry offsets into ``text`` and the original values.
 
     ``existing``: the placeholders a note already uses and the value(s) each stands for; those values
     keep their placeholders and new ones are numbered after them. ``keep``: entities (with their
     placeholders) that stay exactly as given, such as the placeholders an officer kept in a correction.
+    ``allow_list_file``: the officer's own terms file (the caller knows where Casenote keeps it).
     """
     if not isinstance(text, str):
         raise TypeError(f"redact() needs text (str), not {type(text).__name__}")
-    allow = default_allow_list(tuple(allow_list) if allow_list else None)
+    allow = default_allow_list(tuple(allow_list) if allow_list else None, allow_list_file)
     note = _existing_values(existing)
     ner_cache: dict = {}
 

@@ -104,7 +104,10 @@ def test_allow_list_is_configurable(casenote_home):
     assert "Jade" not in redact(text).text
     assert "Hope House" in redact(text, allow_list=["Hope House"]).text
     (casenote_home / "redaction_allow_list.txt").write_text("# our local services\nJade\n")
-    assert "Jade" in redact(text).text
+    assert "Jade" not in redact(text).text      # redaction reads only the file it is given
+    from assistant.paths import allow_list_path
+    assert allow_list_path() == casenote_home / "redaction_allow_list.txt"
+    assert "Jade" in redact(text, allow_list_file=allow_list_path()).text
 
 
 # -- placeholders and known identifiers ------------------------------------------------------------
@@ -238,3 +241,13 @@ def test_cli_eval_redaction_needs_gold_and_valid_voices(tmp_path):
     gold.write_text('{"not": "a list"}')
     res = runner.invoke(cli, ["eval", "redaction", "--gold", str(gold)])
     assert res.exit_code == 2 and "gold" in res.output
+
+
+def test_cli_redact_reads_the_officers_allow_list(casenote_home, tmp_path):
+    from assistant.cli import cli
+
+    src = tmp_path / "t.txt"
+    src.write_text("She now goes to Hope House every week with her friend, Jade.")
+    (casenote_home / "redaction_allow_list.txt").write_text("Jade\n")
+    r = CliRunner().invoke(cli, ["redact", str(src), "--json"], catch_exceptions=False)
+    assert r.exit_code == 0 and "Jade" in json.loads(r.output)["text"]

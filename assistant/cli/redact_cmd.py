@@ -36,6 +36,7 @@ def redact_cmd(file, as_json, names, dob, address, other, allow):
       casenote redact transcript.txt --name "Daniel Price" --dob 1990-04-02 --json
       casenote redact transcript.txt --allow "Leeds Women's Centre"
     """
+    from assistant.paths import allow_list_path
     from redaction import CaseIdentifiers, redact
 
     text = read_text_input(file)
@@ -43,7 +44,7 @@ def redact_cmd(file, as_json, names, dob, address, other, allow):
     if names or dob or address or other:
         known = CaseIdentifiers(names=list(names), date_of_birth=dob, address=address, other=list(other))
     try:
-        result = redact(text, known=known, allow_list=list(allow) or None)
+        result = redact(text, known=known, allow_list=list(allow) or None, allow_list_file=allow_list_path())
     except ValueError as e:   # an unreadable --dob
         raise BadInput(str(e)) from None
     emit(result.to_dict(), as_json, result.text)

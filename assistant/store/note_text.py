@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
+from assistant.paths import allow_list_path
 from redaction import CaseIdentifiers, Entity, redact
 from redaction.placeholders import PLACEHOLDER_RE, render_dicts
 
@@ -76,7 +77,8 @@ def redact_text(source: str, values: dict[str, list[str]], known: CaseIdentifier
                 released: list[str], fixed: list[Entity] = ()) -> Doc:
     """The choke point's redaction of one text: the note's values keep their placeholders, new
     identifiers get the next numbers, values the officer released stay."""
-    result = redact(source, known=known, allow_list=released or None, existing=values, keep=fixed)
+    result = redact(source, known=known, allow_list=released or None, existing=values, keep=fixed,
+                    allow_list_file=allow_list_path())
     ents = [e for e in result.entities if not (e.text in released and e.recogniser != "kept")]
     return render_doc(source, [{"type": e.type, "start": e.start, "end": e.end, "placeholder": e.placeholder,
                                 "recogniser": e.recogniser, "score": e.score} for e in ents], reserved=values)
