@@ -14,6 +14,11 @@ from tests.whisper_text import words
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.spacy]
 
+# How long to wait for the first committed words (or the note after Stop). A quiet machine needs a
+# few seconds; with 2 cores shared by a dozen busy processes, a decode took 5-8 s and the first
+# words came 45-60 s after Start (models loading included). A wait, not a timing assertion.
+_FIRST_WORDS_MS = 240_000
+
 SPOKEN = ("Office appointment today. He arrived on time and we talked about his job search. He has an interview "
           "at a warehouse next week. I have no concerns about alcohol at the moment. He agreed to bring his "
           "interview letter to the next session. Next appointment is Friday at ten in the morning.")
@@ -38,7 +43,7 @@ def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, play
         page.locator("#start-dictation").click()
         try:
             page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
-                                   timeout=60000)
+                                   timeout=_FIRST_WORDS_MS)
         except Exception:
             raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
                                  + page.locator("#notice").inner_text() + " | consents: "
@@ -47,7 +52,7 @@ def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, play
         assert server.store().list_notes(officer="nmic") == []
         page.locator("#stop-dictation").click()
         open_review(page)
-        page.wait_for_selector("#accept-contact_date", state="visible", timeout=60000)
+        page.wait_for_selector("#accept-contact_date", state="visible", timeout=_FIRST_WORDS_MS)
         text = page.locator("#transcript").inner_text().lower()
     finally:
         browser.close()
@@ -97,7 +102,7 @@ def test_killed_server_mid_dictation_then_resume_gives_exactly_one_note(playwrig
             page.locator("#consent-absent input").check()
             page.locator("#start-dictation").click()
             page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
-                                   timeout=90000)
+                                   timeout=_FIRST_WORDS_MS)
             assert _live_part_files(home), "no live recording is being captured"
             proc.send_signal(signal.SIGKILL)            # mid-dictation: the microphone is still streaming
             proc.wait(timeout=30)

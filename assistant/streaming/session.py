@@ -54,13 +54,16 @@ class StreamOptions:
     beam_size: int = 5                 # as the batch pipeline: the same decoding, so the same words
     min_chunk_s: float = 1.0           # decode at most this often (more often only adds CPU)
     # Past trim_s, the buffer is cut at a committed sentence or segment end; past max_buffer_s at
-    # the committed end. A decode's cost grows with the buffer (beam search over more tokens, word
-    # alignment): 0.8 s for 5 s, 1.2 s for 10 s, 3.7 s for 25 s on 2 quiet cores (tiny.en, beam
-    # 5), and Stop may have to wait for one in flight, so the buffer is kept short.
-    trim_s: float = 8.0
-    max_buffer_s: float = 14.0
+    # the committed end. Shorter buffers decode faster (0.8 s for 5 s, 1.2 s for 10 s, 3.7 s for
+    # 25 s on 2 quiet cores, tiny.en, beam 5) but lose context: 8/14 s cost +3.6 WER points
+    # against batch on LibriSpeech, 12/24 s +0.7 (README). Stop does not wait for these decodes.
+    trim_s: float = 12.0
+    max_buffer_s: float = 24.0
     prompt_chars: int = 200            # committed text before the buffer given as context
-    fit_encoder: bool = True           # encode the buffer's frames only, not 30 s (streaming/window.py)
+    # Which decodes encode only the buffer's frames, not 30 s (streaming/window.py): "final" (the
+    # tail decoded at Stop, which has heard the end of speech), "always" or "never". Interim
+    # decodes fitted to a buffer that ends mid-word hallucinate (README: +4 WER points).
+    fit_encoder: str = "final"
     max_duration_s: float = 15 * 60    # the dictation cap
 
 
@@ -116,8 +119,6 @@ class DictationStream:
         self.stats = StreamStats()
         self.capped = self.revoked = False
         self._stopping = False
-        self._inflight = 0                 # samples the worker's running decode covers (0: none)
-        self._late: tuple[int, list[HypWord]] | None = None   # a decode that finished after Stop
         self._ner_cache: dict = {}         # spaCy's entities per chunk of committed text (redact ahead)
         self._redacted_chars = 0
         self._cond = threading.Condition()
@@ -134,7 +135,7 @@ class DictationStream:
 
         from assistant.streaming.window import load_fitted_model
 
-        model, info, load_s = (load_fitted_model if self.options.fit_encoder else load_model)(self.options.model)
+        model, info, load_s = (load_model if self.options.fit_encoder == "never" else load_fitted_model)(self.options.model)
         # Redaction and extraction are ready before Stop; loading them costs no one any waiting.
         threading.Thread(target=warm_text_models, args=(self.contact_date and dt.date.fromisoformat(self.contact_date),),
                          name="casenote-warm-text-models", daemon=True).start()
@@ -198,11 +199,8 @@ class DictationStream:
                     self._cond.wait(timeout=0.5)
                 if self._stopping:
                     return
-                n = self._inflight = self._n
-            try:
-                self._step(n, final=False)
-            finally:
-                self._inflight = 0
+                n = self._n
+            self._step(n, final=False)
             self._redact_ahead()
 
     def _masked_buffer(self, n: int) -> np.ndarray:
@@ -217,7 +215,7 @@ class DictationStream:
                 buf[lo:hi] = 0.0
         return buf
 
-    def _decode(self, buf: np.ndarray) -> tuple[list[HypWord], list[float]]:
+    def _decode(self, buf: np.ndarray, final: bool) -> tuple[list[HypWord], list[float]]:
         from assistant.streaming.window import fitted_frames
         from assistant.transcribe import TranscribeOptions, decode_options
         from assistant.vocabulary import load_terms
@@ -229,7 +227,8 @@ class DictationStream:
                               load_terms())
         t0 = time.perf_counter()
         words, seg_ends = [], []
-        with fitted_frames(len(buf) if self.options.fit_encoder else 0):
+        fit = self.options.fit_encoder == "always" or (final and self.options.fit_encoder == "final")
+        with fitted_frames(len(buf) if fit else 0):
             segments, _ = self._model.transcribe(buf, initial_prompt=prompt, **opts)
             for i, s in enumerate(segments):     # decoded lazily, inside the block
                 stats = (float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
@@ -242,11 +241,10 @@ class DictationStream:
 
     def _step(self, n: int, final: bool) -> None:
         buf = self._masked_buffer(n)
-        words, seg_ends = self._decode(buf)
+        words, seg_ends = self._decode(buf, final)
         with self._state:
             if self._stopping and not final:
-                self._late = (n, words)    # Stop was pressed meanwhile: it decides whether to use it
-                return
+                return                     # Stop was pressed meanwhile: its own tail decides
             new = self.agreement.commit_all(words) if final else self.agreement.update(words)
             self._decoded_to = n
             now = time.monotonic()
@@ -330,38 +328,41 @@ class DictationStream:
         SpeakerCheck) without storing a note (``stop`` stores it; a benchmark may ``discard``).
 
         The tail is decoded again only when no hypothesis has seen all of the speech: if the last
-        decode (or the one running when Stop was pressed) covered audio past the end of speech
-        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. A running
-        decode is waited for only when its result will be used."""
+        decode covered audio past the end of speech
+        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. Otherwise only
+        the tail after the last committed word is decoded, beside any decode still running."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
         t0 = time.perf_counter()
-        with self._cond, self._state:    # _state: a decode finishing now either lands before, or is kept aside
+        with self._cond, self._state:    # _state: a decode finishing now either lands before, or is dropped
             self._stopping = True
             self._cond.notify()
-            n, inflight, decoded_to = self._n, self._inflight, self._decoded_to
+            n, decoded_to = self._n, self._decoded_to
         need = self._speech_end(n)       # samples a final hypothesis must have heard; None: no speech left
         how = "none"
         if need is not None and decoded_to >= need:
             how = "last hypothesis"
             with self._state:
                 self.agreement.commit_all(self.agreement.pending)
-        elif need is not None and inflight >= need:
-            how = "running decode"
-            self._worker.join()
-            if self._late is not None and self._late[0] >= need:
-                with self._state:
-                    self.agreement.commit_all(self._late[1])
-            else:                        # cannot happen (the worker keeps what it decoded), but be sure
-                self._step(n, final=True)
         elif need is not None:
+            # A running decode is not waited for: the tail alone, its encoder fitted to it, decodes
+            # beside it (a second CTranslate2 worker) sooner than the running one, which holds the
+            # whole buffer, finishes.
             how = "tail decode"
-            if self._worker.ident is not None:
-                self._worker.join()      # the running decode (if any) heard too little: not used
+            self._buf_start = self._tail_start()
             self._step(n, final=True)
         self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
+
+    def _tail_start(self) -> int:
+        """Where the tail decoded at Stop starts: at the last committed word (heard again, then
+        dropped as a repeat), so the words after it are decoded whole; the committed text before
+        it is the decode's prompt."""
+        inside = [w for w in self.agreement.committed if w.start * SAMPLE_RATE >= self._buf_start]
+        if not inside:
+            return self._buf_start
+        return max(self._buf_start, int((inside[-1].start - 0.05) * SAMPLE_RATE))
 
     def _speech_end(self, n: int) -> int | None:
         """The sample a final hypothesis must reach: the end of the last speech after the committed

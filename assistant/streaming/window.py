@@ -66,6 +66,8 @@ def load_fitted_model(model: str | None = None):
         if key in _models:
             return _models[key], info, 0.0
         t0 = time.perf_counter()
+        # Two CTranslate2 workers (weights shared): the tail decoded at Stop need not queue behind
+        # an interim decode that is still running.
         _models[key] = _fitted_class()(info.path, device=device, compute_type=compute_type, cpu_threads=key[3],
-                                       local_files_only=True)
+                                       num_workers=2, local_files_only=True)
         return _models[key], info, time.perf_counter() - t0
