@@ -63,7 +63,7 @@ class StreamOptions:
     # Which decodes encode only the buffer's frames, not 30 s (streaming/window.py): "final" (the
     # tail decoded at Stop, which has heard the end of speech), "always" or "never". Interim
     # decodes fitted to a buffer that ends mid-word hallucinate (README: +4 WER points).
-    fit_encoder: str = "final"
+    fit_encoder: str = "never"
     max_duration_s: float = 15 * 60    # the dictation cap
 
 
@@ -329,8 +329,8 @@ class DictationStream:
 
         The tail is decoded again only when no hypothesis has seen all of the speech: if the last
         decode covered audio past the end of speech
-        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. Otherwise only
-        the tail after the last committed word is decoded, beside any decode still running."""
+        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. Otherwise the
+        buffer is decoded once more (a running decode is not used: it heard too little)."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
         t0 = time.perf_counter()
@@ -345,24 +345,13 @@ class DictationStream:
             with self._state:
                 self.agreement.commit_all(self.agreement.pending)
         elif need is not None:
-            # A running decode is not waited for: the tail alone, its encoder fitted to it, decodes
-            # beside it (a second CTranslate2 worker) sooner than the running one, which holds the
-            # whole buffer, finishes.
+            # The buffer is decoded once more, whole (a tail decoded alone from the last committed
+            # word, with the committed text as its prompt, repeated that text: +41 WER points).
             how = "tail decode"
-            self._buf_start = self._tail_start()
             self._step(n, final=True)
         self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
-
-    def _tail_start(self) -> int:
-        """Where the tail decoded at Stop starts: at the last committed word (heard again, then
-        dropped as a repeat), so the words after it are decoded whole; the committed text before
-        it is the decode's prompt."""
-        inside = [w for w in self.agreement.committed if w.start * SAMPLE_RATE >= self._buf_start]
-        if not inside:
-            return self._buf_start
-        return max(self._buf_start, int((inside[-1].start - 0.05) * SAMPLE_RATE))
 
     def _speech_end(self, n: int) -> int | None:
         """The sample a final hypothesis must reach: the end of the last speech after the committed
