@@ -199,8 +199,10 @@ class DictationStream:
                     self._cond.wait(timeout=0.5)
                 if self._stopping:
                     return
-                n = self._n
-            self._step(n, final=False)
+                # Behind (a loaded machine): decode at most max_buffer_s, not all that arrived, so
+                # a decode never spans two Whisper windows and gets slower still.
+                n = min(self._n, self._buf_start + int(self.options.max_buffer_s * SAMPLE_RATE))
+            self._step(n, final=False, behind=n < self._n)
             self._redact_ahead()
 
     def _masked_buffer(self, n: int) -> np.ndarray:
@@ -239,7 +241,7 @@ class DictationStream:
         self.stats.decode_s += time.perf_counter() - t0
         return words, seg_ends
 
-    def _step(self, n: int, final: bool) -> None:
+    def _step(self, n: int, final: bool, behind: bool = False) -> None:
         buf = self._masked_buffer(n)
         words, seg_ends = self._decode(buf, final)
         with self._state:
@@ -252,7 +254,7 @@ class DictationStream:
                 self.stats.lag.append((round(w.end, 2), round(now - self._wall_at(w.end), 3)))
             self.stats.buffer.append((round(n / SAMPLE_RATE, 2), round(len(buf) / SAMPLE_RATE, 2)))
             if not final:
-                self._trim(n, words, seg_ends)
+                self._trim(n, words, seg_ends, behind)
 
     def _wall_at(self, t: float) -> float:
         """When the sample at ``t`` seconds arrived."""
@@ -262,7 +264,7 @@ class DictationStream:
                 return wall
         return self._fed_at[-1][1]
 
-    def _trim(self, n: int, words: list[HypWord], seg_ends: list[float]) -> None:
+    def _trim(self, n: int, words: list[HypWord], seg_ends: list[float], behind: bool = False) -> None:
         start_s, end_s = self._buf_start / SAMPLE_RATE, n / SAMPLE_RATE
         committed_end = self.agreement.committed_end
         cut = None
@@ -272,7 +274,7 @@ class DictationStream:
             cut = committed_end                            # everything heard is committed
         elif end_s - start_s > self.options.trim_s:
             cut = self._committed_boundary(start_s, seg_ends)
-        if cut is None and end_s - start_s > self.options.max_buffer_s:
+        if cut is None and (behind or end_s - start_s > self.options.max_buffer_s):
             if committed_end > start_s + 1.0:
                 cut = committed_end                        # mid-sentence: the prompt carries the context
             else:
