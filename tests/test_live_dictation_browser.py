@@ -101,8 +101,13 @@ def test_killed_server_mid_dictation_then_resume_gives_exactly_one_note(playwrig
             page.locator("#consent-ended input").check()
             page.locator("#consent-absent input").check()
             page.locator("#start-dictation").click()
-            page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
-                                   timeout=_FIRST_WORDS_MS)
+            try:
+                page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
+                                       timeout=_FIRST_WORDS_MS)
+            except Exception:
+                raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
+                                     + page.locator("#notice").inner_text() + " | captured: "
+                                     + str(_live_part_files(home))) from None
             assert _live_part_files(home), "no live recording is being captured"
             proc.send_signal(signal.SIGKILL)            # mid-dictation: the microphone is still streaming
             proc.wait(timeout=30)

@@ -65,6 +65,9 @@ class StreamOptions:
     # a window shorter than it was trained on: +2.35 WER points against batch on LibriSpeech
     # either way, against +0.72 with the full window (README), so it stays off.
     fit_encoder: str = "never"
+    # At Stop, cut the buffer at its last committed sentence or segment end first (as an interim
+    # trim would), so the decode at Stop covers the last sentence, not up to max_buffer_s.
+    stop_trim: bool = False
     max_duration_s: float = 15 * 60    # the dictation cap
 
 
@@ -351,6 +354,10 @@ class DictationStream:
             # The buffer is decoded once more, whole (a tail decoded alone from the last committed
             # word, with the committed text as its prompt, repeated that text: +41 WER points).
             how = "tail decode"
+            if self.options.stop_trim:
+                cut = self._committed_boundary(self._buf_start / SAMPLE_RATE, [])
+                if cut is not None and cut > self._buf_start / SAMPLE_RATE:
+                    self._buf_start = int(cut * SAMPLE_RATE)
             self._step(n, final=True)
         self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
