@@ -246,11 +246,9 @@ class DictationStream:
         self.stats.decode_s += time.perf_counter() - t0
         return words, seg_ends
 
-    def _step(self, n: int, final: bool, behind: bool = False, said_by: float | None = None) -> None:
+    def _step(self, n: int, final: bool, behind: bool = False) -> None:
         buf = self._masked_buffer(n)
         words, seg_ends = self._decode(buf, final)
-        if said_by is not None:
-            words = [w for w in words if w.start < said_by]
         with self._state:
             if self._stopping and not final:
                 return                     # Stop was pressed meanwhile: its own tail decides
@@ -349,13 +347,10 @@ class DictationStream:
             n, decoded_to = self._n, self._decoded_to
         need = self._speech_end(n)       # samples a final hypothesis must have heard; None: no speech left
         how = "none"
-        # Nothing was said after the end of speech: words Whisper puts there ("Thank you.") are
-        # its hallucinations on the trailing silence, which batch decoding's VAD never shows it.
-        said_by = None if need is None else need / SAMPLE_RATE - _END_MARGIN_S
         if need is not None and decoded_to >= need:
             how = "last hypothesis"
             with self._state:
-                self.agreement.commit_all([w for w in self.agreement.pending if w.start < said_by])
+                self.agreement.commit_all(self.agreement.pending)
         elif need is not None:
             # The buffer is decoded once more, whole (a tail decoded alone from the last committed
             # word, with the committed text as its prompt, repeated that text: +41 WER points).
@@ -364,7 +359,7 @@ class DictationStream:
                 cut = self._committed_boundary(self._buf_start / SAMPLE_RATE, [])
                 if cut is not None and cut > self._buf_start / SAMPLE_RATE:
                     self._buf_start = int(cut * SAMPLE_RATE)
-            self._step(n, final=True, said_by=said_by)
+            self._step(n, final=True)
         self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
