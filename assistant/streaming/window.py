@@ -3,9 +3,10 @@
 faster-whisper pads every window to Whisper's 30 s (3000 mel frames), so each decode pays the full
 encoder whatever the buffer holds: 0.5 s of the 0.8 s a 5 s buffer costs on 2 quiet cores with
 tiny.en. The encoder's attention is quadratic in its input, and CTranslate2 accepts fewer frames
-(the positional embedding is sliced): 10 s of frames encode in 0.06 s. The streaming engine
-decodes buffers of under 15 s several times a second, so this is most of its cost
-(benchmarks/streaming_bench.py, README "Streaming dictation").
+(the positional embedding is sliced): 10 s of frames encode in 0.06 s. But Whisper hallucinates
+on windows shorter than it was trained on (+2.35 WER points against batch on LibriSpeech), so the
+streaming engine uses this only when asked (``StreamOptions(fit_encoder="final"|"always")``;
+benchmarks/streaming_bench.py, README "Streaming dictation").
 
 ``FittedWhisper`` is a ``WhisperModel`` whose ``encode`` drops the padding past the frame count set
 for the calling thread (``fitted_frames``); every other call decodes exactly as faster-whisper does.
