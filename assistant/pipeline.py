@@ -176,10 +176,13 @@ def _close_stream(store: Store, rec: dict) -> str | None:
     return None
 
 
-def complete_recording(store: Store, rec: dict, max_duration_s: float = MAX_DICTATION_S) -> ProcessResult:
+def complete_recording(store: Store, rec: dict, max_duration_s: float = MAX_DICTATION_S,
+                       ner_cache: dict | None = None) -> ProcessResult:
     """Run every stage still to do for a registered recording (stages already saved are kept: the
-    streaming engine saves its speaker check and transcript, then calls this)."""
-    return _run_stages(store, store.get_recording(rec["id"]), resumed=False, max_duration_s=max_duration_s)
+    streaming engine saves its speaker check and transcript, then calls this, with the spaCy
+    entities of the text it already redacted ahead while the officer spoke: ``redact(ner_cache=)``)."""
+    return _run_stages(store, store.get_recording(rec["id"]), resumed=False, max_duration_s=max_duration_s,
+                       ner_cache=ner_cache)
 
 
 def _import_audio(store: Store, rec: dict, src: Path, sha: str) -> None:
@@ -263,7 +266,7 @@ def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.nd
 
 
 def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
-                samples: np.ndarray | None = None) -> ProcessResult:
+                samples: np.ndarray | None = None, ner_cache: dict | None = None) -> ProcessResult:
     from assistant.speaker import SpeakerCheck
     from assistant.transcribe import Transcript
 
@@ -279,7 +282,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
         gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
         store.discard_recording(rid, reason="no speech")
         raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
-    red_d, ext_d = _text_stages(store, rec, transcript, timing)
+    red_d, ext_d = _text_stages(store, rec, transcript, timing, ner_cache)
     t0 = time.perf_counter()
     note = _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing)
     note_id = store.complete_note(rid, note)
@@ -288,14 +291,15 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
     return _result(store, note_id, rid, resumed=resumed, timing=timing)
 
 
-def _text_stages(store: Store, rec: dict, transcript, timing: dict) -> tuple[dict, dict]:
+def _text_stages(store: Store, rec: dict, transcript, timing: dict, ner_cache: dict | None = None) -> tuple[dict, dict]:
     """Redaction then extraction of the transcript, each saved before the next starts."""
     rid = rec["id"]
     t0 = time.perf_counter()
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
         from redaction import redact
-        red_d = redact(transcript.text, known=store.known_identifiers(rid), allow_list_file=allow_list_path()).to_dict()
+        red_d = redact(transcript.text, known=store.known_identifiers(rid), ner_cache=ner_cache,
+                       allow_list_file=allow_list_path()).to_dict()
         store.save_stage_result(rid, "redacted", red_d)
     timing["redact_s"] = round(time.perf_counter() - t0, 3)
     fault_point("after_redact")

@@ -44,14 +44,32 @@ os.environ["CASENOTE_HOME"] = _HOME.name
 os.environ.setdefault("CASENOTE_PASSPHRASE", "benchmark passphrase (scratch store)")
 
 
+_OPTIONS: dict = {}     # --options: StreamOptions fields to try (trim_s=12,fit_encoder=0)
+
+
+def _parse_options(text: str) -> dict:
+    from dataclasses import fields
+
+    from assistant.streaming import StreamOptions
+
+    types = {f.name: f.type for f in fields(StreamOptions)}
+    out = {}
+    for item in filter(None, (text or "").split(",")):
+        name, value = item.split("=", 1)
+        kind = types[name]
+        out[name] = (value not in ("0", "false", "no")) if kind in (bool, "bool") else float(value) \
+            if kind in (float, "float") else int(value) if kind in (int, "int") else value
+    return out
+
+
 def _stream(samples, model, paced_by_audio, store=None, consent=None):
     from assistant.store import Store
     from assistant.streaming import DictationStream, StreamOptions
 
     store = store or Store()
     consent = consent or store.grant_consent("bench")
-    return DictationStream("bench", consent, "2026-03-09", store=store, options=StreamOptions(model=model),
-                           paced_by_audio=paced_by_audio)
+    return DictationStream("bench", consent, "2026-03-09", store=store,
+                           options=StreamOptions(model=model, **_OPTIONS), paced_by_audio=paced_by_audio)
 
 
 def _feed_real_time(stream, samples) -> None:
@@ -75,6 +93,16 @@ def _lag_by_minute(lag: list[tuple[float, float]]) -> list[dict]:
             for m, v in sorted(out.items())]
 
 
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(np.ceil(0.95 * len(values))) - 1)]
+
+
+def _summary(label: str, stops: list[float]) -> str:
+    return (f"Stop -> review-ready, {label}, {len(stops)} dictations: median {statistics.median(stops):.2f} s, "
+            f"p95 {_p95(stops):.2f} s ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
+
+
 def latency(args) -> None:
     from assistant.audio import load_audio
     from benchmarks.dictation_audio import long_dictation
@@ -85,17 +113,22 @@ def latency(args) -> None:
         for _ in range(args.runs):
             stream = _stream(samples, args.model, paced_by_audio=False)   # a new consent and recording each
             _feed_real_time(stream, samples)
+            load = round(os.getloadavg()[0], 1)
             result = stream.stop()
+            t = result.timing
             rows.append({"audio_s": round(len(samples) / 16000, 1), "model": args.model,
-                         "stop_to_review_s": result.timing["stop_to_review_s"],
+                         "stop_to_review_s": t["stop_to_review_s"], "final": t.get("stop_final"),
+                         "stop_parts_s": {k: t.get(k) for k in ("stop_tail_s", "stop_close_recording_s", "redact_s",
+                                                                "extract_s", "store_s")},
                          "lag_by_minute": _lag_by_minute(stream.stats.lag),
                          "max_buffer_s": max(b for _, b in stream.stats.buffer),
-                         "decodes": stream.stats.decodes, "load_avg": round(os.getloadavg()[0], 1)})
+                         "decodes": stream.stats.decodes,
+                         "mean_decode_s": round(stream.stats.decode_s / max(1, stream.stats.decodes), 2),
+                         "load_avg_at_stop": load})
             print(json.dumps(rows[-1]), flush=True)
-    stops = sorted(r["stop_to_review_s"] for r in rows)
-    p95 = stops[min(len(stops) - 1, int(np.ceil(0.95 * len(stops))) - 1)]
-    print(f"Stop -> review-ready over {len(stops)} dictations: median {statistics.median(stops):.2f} s, "
-          f"p95 {p95:.2f} s ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
+        print(_summary(f"{seconds:.0f} s", [r["stop_to_review_s"] for r in rows if r["audio_s"] <= seconds]
+                       [-args.runs:]), flush=True)
+    print(_summary("all lengths", [r["stop_to_review_s"] for r in rows]))
 
 
 def _librispeech(limit: int):
@@ -116,7 +149,7 @@ def _dictations(n: int):
             for i, t in enumerate(gold_texts()[:n])]
 
 
-def _wer_of(items, model: str) -> dict:
+def _wer_of(items, model: str, diffs=None) -> dict:
     from assistant.audio import load_audio
     from assistant.transcribe import TranscribeOptions, transcribe
     from eval.wer import score_corpus
@@ -130,6 +163,9 @@ def _wer_of(items, model: str) -> dict:
         stream.feed(samples)
         streamed.append(stream.finish_transcript()[0].text)
         stream.discard()
+        if diffs is not None and batch[-1] != streamed[-1]:
+            diffs.write(json.dumps({"ref": ref, "batch": batch[-1], "stream": streamed[-1]}) + "\n")
+            diffs.flush()
     b, s = score_corpus(refs, batch)[0], score_corpus(refs, streamed)[0]
     return {"utterances": len(items), "words": b.words, "batch_wer": round(100 * b.wer, 2),
             "streaming_wer": round(100 * s.wer, 2), "difference_points": round(100 * (s.wer - b.wer), 2)}
@@ -137,10 +173,11 @@ def _wer_of(items, model: str) -> dict:
 
 def wer(args) -> None:
     sets = {"librispeech test-other": _librispeech(args.limit), "dictations (piper)": _dictations(args.dictations)}
+    diffs = open(args.diffs, "w") if args.diffs else None      # utterances where the two differ
     for model in args.model.split(","):
         for name, items in sets.items():
             if items:
-                print(json.dumps({"set": name, "model": model, **_wer_of(items, model)}), flush=True)
+                print(json.dumps({"set": name, "model": model, **_wer_of(items, model, diffs)}), flush=True)
 
 
 def keepup(args) -> None:
@@ -174,10 +211,15 @@ def main() -> None:
     wa.add_argument("--model", default="tiny.en")
     wa.add_argument("--limit", type=int, default=100)
     wa.add_argument("--dictations", type=int, default=8)
+    wa.add_argument("--diffs", help="write the utterances whose streamed and batch text differ here (JSON lines)")
     ka = sub.add_parser("keepup")
     ka.add_argument("--model", default="tiny.en,base")
     ka.add_argument("--seconds", type=float, default=120)
+    for p in (la, wa, ka):
+        p.add_argument("--options", default="", help="StreamOptions fields to try, e.g. trim_s=12,fit_encoder=0")
     args = ap.parse_args()
+    _OPTIONS.update(_parse_options(args.options))
+    print(json.dumps({"stream_options": _OPTIONS}), flush=True)
     {"latency": latency, "wer": wer, "keepup": keepup}[args.what](args)
 
 

@@ -163,19 +163,22 @@ def _note_placeholders(ents: list[Entity], existing: dict[str, list[str]]) -> li
 
 def redact(text: str, known: CaseIdentifiers | None = None, allow_list: Iterable[str] | None = None,
            existing: Mapping[str, str | list[str]] | None = None, keep: Iterable[Entity] = (),
-           allow_list_file: Path | None = None) -> RedactionResult:
+           ner_cache: dict | None = None, allow_list_file: Path | None = None) -> RedactionResult:
     """Redact personal data in ``text``: entities carry offsets into ``text`` and the original values.
 
     ``existing``: the placeholders a note already uses and the value(s) each stands for; those values
     keep their placeholders and new ones are numbered after them. ``keep``: entities (with their
     placeholders) that stay exactly as given, such as the placeholders an officer kept in a correction.
+    ``ner_cache``: spaCy's entities per chunk of text (``analysis.ner_entities``), kept by a caller
+    that redacts a growing text (live dictation) so that only new chunks are parsed; the result is
+    the same with or without it.
     ``allow_list_file``: the officer's own terms file (the caller knows where Casenote keeps it).
     """
     if not isinstance(text, str):
         raise TypeError(f"redact() needs text (str), not {type(text).__name__}")
     allow = default_allow_list(tuple(allow_list) if allow_list else None, allow_list_file)
     note = _existing_values(existing)
-    ner_cache: dict = {}
+    ner_cache = {} if ner_cache is None else ner_cache
 
     def render(ents):
         return apply_entities(text, _note_placeholders(ents, note), reserved=note)

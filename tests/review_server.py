@@ -14,7 +14,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 COOKIE = "casenote_session"
 
-__all__ = ["running_server", "seed_home", "sign_in_http", "gradio_client", "GradioRaw", "COOKIE"]
+__all__ = ["running_server", "serve_process", "seed_home", "sign_in_http", "gradio_client", "GradioRaw", "COOKIE"]
 
 
 def seed_home(home: Path, passwords: dict, roles: dict, make_notes) -> dict:
@@ -40,6 +40,13 @@ def seed_home(home: Path, passwords: dict, roles: dict, make_notes) -> dict:
 def running_server(home: Path, timeout_s: float = 120):
     """Start `python -m assistant serve` on a free port with ``CASENOTE_HOME=home``; yield its base URL
     (ending in '/') and the seconds it took to answer its sign-in page."""
+    with serve_process(home, timeout_s) as (_, url, ready_s):
+        yield url, ready_s
+
+
+@contextlib.contextmanager
+def serve_process(home: Path, timeout_s: float = 120):
+    """``running_server``, also yielding the server's ``Popen`` first (a test may kill it)."""
     from review_ui.server import free_port
 
     port = free_port()
@@ -59,14 +66,15 @@ def running_server(home: Path, timeout_s: float = 120):
             time.sleep(0.1)
     ready_s = time.monotonic() - started
     try:
-        yield url, ready_s
+        yield proc, url, ready_s
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # uvicorn waits for open event streams; no need here
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # uvicorn waits for open event streams; no need here
+                proc.kill()
+                proc.wait()
 
 
 def sign_in_http(url: str, name: str, password: str) -> httpx.Client:

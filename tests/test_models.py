@@ -101,3 +101,16 @@ def test_models_cli_json():
     assert set(rows) == {"tiny.en", "base"}
     assert all({"name", "source", "size_bytes", "verified", "path"} <= set(m) for m in rows.values())
     assert rows["tiny.en"]["verified"] and rows["base"]["verified"]
+
+
+@pytest.mark.spacy
+def test_spacy_pipeline_loads_without_plugins_or_torch():
+    """The one spaCy pipeline loads without importing presidio's factory plugin or torch (each costs
+    seconds of `process`), its entities are spaCy's own, and presidio still finds its factory after."""
+    code = ("import sys; from models.spacy_pipeline import load_spacy; import spacy;"
+            "doc = load_spacy()('I saw John Smith in Leeds on Friday.');"
+            "print(sorted(e.label_ for e in doc.ents), 'presidio_analyzer' in sys.modules, 'torch' in sys.modules,"
+            "spacy.util.registry._entry_point_factories.entry_points)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[0] == "['DATE', 'GPE', 'PERSON'] False False True"

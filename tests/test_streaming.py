@@ -188,3 +188,19 @@ def test_killed_stream_then_resume_gives_exactly_one_note(speak, monkeypatch):
                        text=True, timeout=600)
     assert r.returncode == 0 and json.loads(r.stdout)["completed"] == []
     assert len(Store().list_notes()) == 1
+
+
+@pytest.mark.spacy
+def test_redacting_ahead_on_a_growing_text_gives_the_same_redaction():
+    """The stream redacts its committed text as it grows (spaCy's entities cached per chunk); the
+    redaction at Stop must be exactly what a fresh redaction of the whole text gives."""
+    from redaction import redact
+
+    sentences = [f"I saw John Smith on day {i} and he said his sister Mary Jones lives in Leeds. " for i in range(60)]
+    full = "".join(sentences) + "He gave his number as 07700 900461."
+    cache: dict = {}
+    for k in (20, 40, 60):
+        redact("".join(sentences[:k]).strip(), ner_cache=cache)
+    ahead, fresh = redact(full, ner_cache=cache), redact(full)
+    assert len(full) > 3 * 1500 and len(cache) >= 3
+    assert ahead.text == fresh.text and ahead.to_dict() == fresh.to_dict()

@@ -37,6 +37,13 @@ __all__ = ["DEFAULT_STREAM_MODEL", "StreamOptions", "DictationStream", "StreamSt
 DEFAULT_STREAM_MODEL = "tiny.en"
 
 
+# A hypothesis is final at Stop if it heard this long past the end of speech (Silero's end, padded).
+_VAD_PAD_MS = 100
+_END_MARGIN_S = 0.1
+# Committed text is redacted ahead each time it grows by this much (redaction's spaCy chunk size).
+_REDACT_AHEAD_CHARS = 1500
+
+
 class StreamStopped(RuntimeError):
     """The dictation no longer takes audio: stopped, capped at the limit, or its consent revoked."""
 
@@ -46,9 +53,22 @@ class StreamOptions:
     model: str | None = DEFAULT_STREAM_MODEL
     beam_size: int = 5                 # as the batch pipeline: the same decoding, so the same words
     min_chunk_s: float = 1.0           # decode at most this often (more often only adds CPU)
-    trim_s: float = 12.0               # past this, cut the buffer at a committed segment end
-    max_buffer_s: float = 24.0         # hard bound (Whisper sees 30 s at most)
+    # Past trim_s, the buffer is cut at a committed sentence or segment end; past max_buffer_s at
+    # the committed end. Shorter buffers decode faster (0.8 s for 5 s, 1.2 s for 10 s, 3.7 s for
+    # 25 s on 2 quiet cores, tiny.en, beam 5) but lose context: 8/14 s cost +3.6 WER points
+    # against batch on LibriSpeech, 12/24 s +0.7 (README). Stop does not wait for these decodes.
+    trim_s: float = 12.0
+    max_buffer_s: float = 24.0
     prompt_chars: int = 200            # committed text before the buffer given as context
+    # Which decodes encode only the buffer's frames, not 30 s (streaming/window.py): "never",
+    # "final" (the decode at Stop) or "always". 3-4x faster decodes, but Whisper hallucinates on
+    # a window shorter than it was trained on: +2.35 WER points against batch on LibriSpeech
+    # either way, against +0.72 with the full window (README), so it stays off.
+    fit_encoder: str = "never"
+    # At Stop, cut the buffer at its last committed sentence end first (as an interim trim would),
+    # so the decode at Stop covers the last sentence, not up to max_buffer_s: a shorter wait, but
+    # +1.08 WER points against batch on LibriSpeech instead of +0.72 (README), so off.
+    stop_trim: bool = False
     max_duration_s: float = 15 * 60    # the dictation cap
 
 
@@ -76,6 +96,7 @@ class StreamStats:
     decode_s: float = 0.0
     lag: list[tuple[float, float]] = field(default_factory=list)       # (audio time of word end, seconds late)
     buffer: list[tuple[float, float]] = field(default_factory=list)    # (audio time, buffer seconds)
+    stop: dict = field(default_factory=dict)      # how Stop made the tail final, and how long it took
 
 
 class DictationStream:
@@ -103,6 +124,8 @@ class DictationStream:
         self.stats = StreamStats()
         self.capped = self.revoked = False
         self._stopping = False
+        self._ner_cache: dict = {}         # spaCy's entities per chunk of committed text (redact ahead)
+        self._redacted_chars = 0
         self._cond = threading.Condition()
         self._state = threading.RLock()     # speaker check and committed words: worker vs Stop
         self._paced_by_audio = paced_by_audio
@@ -115,7 +138,9 @@ class DictationStream:
         from assistant.pipeline import warm_text_models
         from assistant.transcribe import load_model
 
-        model, info, load_s = load_model(self.options.model)
+        from assistant.streaming.window import load_fitted_model
+
+        model, info, load_s = (load_model if self.options.fit_encoder == "never" else load_fitted_model)(self.options.model)
         # Redaction and extraction are ready before Stop; loading them costs no one any waiting.
         threading.Thread(target=warm_text_models, args=(self.contact_date and dt.date.fromisoformat(self.contact_date),),
                          name="casenote-warm-text-models", daemon=True).start()
@@ -179,8 +204,11 @@ class DictationStream:
                     self._cond.wait(timeout=0.5)
                 if self._stopping:
                     return
-                n = self._n
-            self._step(n, final=False)
+                # Behind (a loaded machine): decode at most max_buffer_s, not all that arrived, so
+                # a decode never spans two Whisper windows and gets slower still.
+                n = min(self._n, self._buf_start + int(self.options.max_buffer_s * SAMPLE_RATE))
+            self._step(n, final=False, behind=n < self._n)
+            self._redact_ahead()
 
     def _masked_buffer(self, n: int) -> np.ndarray:
         audio = self._audio[:n]
@@ -194,7 +222,8 @@ class DictationStream:
                 buf[lo:hi] = 0.0
         return buf
 
-    def _decode(self, buf: np.ndarray) -> tuple[list[HypWord], list[float]]:
+    def _decode(self, buf: np.ndarray, final: bool) -> tuple[list[HypWord], list[float]]:
+        from assistant.streaming.window import fitted_frames
         from assistant.transcribe import TranscribeOptions, decode_options
         from assistant.vocabulary import load_terms
 
@@ -204,23 +233,25 @@ class DictationStream:
         opts = decode_options(TranscribeOptions(model=self.options.model, beam_size=self.options.beam_size),
                               load_terms())
         t0 = time.perf_counter()
-        segments, _ = self._model.transcribe(buf, initial_prompt=prompt, **opts)
         words, seg_ends = [], []
-        for i, s in enumerate(segments):
-            stats = (float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
-            words += [HypWord(w.word, offset + w.start, offset + w.end, float(w.probability), i, stats)
-                      for w in (s.words or []) if w.word.strip()]
-            seg_ends.append(offset + s.end)
+        fit = self.options.fit_encoder == "always" or (final and self.options.fit_encoder == "final")
+        with fitted_frames(len(buf) if fit else 0):
+            segments, _ = self._model.transcribe(buf, initial_prompt=prompt, **opts)
+            for i, s in enumerate(segments):     # decoded lazily, inside the block
+                stats = (float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
+                words += [HypWord(w.word, offset + w.start, offset + w.end, float(w.probability), i, stats)
+                          for w in (s.words or []) if w.word.strip()]
+                seg_ends.append(offset + s.end)
         self.stats.decodes += 1
         self.stats.decode_s += time.perf_counter() - t0
         return words, seg_ends
 
-    def _step(self, n: int, final: bool) -> None:
+    def _step(self, n: int, final: bool, behind: bool = False) -> None:
         buf = self._masked_buffer(n)
-        words, seg_ends = self._decode(buf)
+        words, seg_ends = self._decode(buf, final)
         with self._state:
             if self._stopping and not final:
-                return      # Stop was pressed meanwhile: its own final decode decides
+                return                     # Stop was pressed meanwhile: its own tail decides
             new = self.agreement.commit_all(words) if final else self.agreement.update(words)
             self._decoded_to = n
             now = time.monotonic()
@@ -228,7 +259,7 @@ class DictationStream:
                 self.stats.lag.append((round(w.end, 2), round(now - self._wall_at(w.end), 3)))
             self.stats.buffer.append((round(n / SAMPLE_RATE, 2), round(len(buf) / SAMPLE_RATE, 2)))
             if not final:
-                self._trim(n, words, seg_ends)
+                self._trim(n, words, seg_ends, behind)
 
     def _wall_at(self, t: float) -> float:
         """When the sample at ``t`` seconds arrived."""
@@ -238,7 +269,7 @@ class DictationStream:
                 return wall
         return self._fed_at[-1][1]
 
-    def _trim(self, n: int, words: list[HypWord], seg_ends: list[float]) -> None:
+    def _trim(self, n: int, words: list[HypWord], seg_ends: list[float], behind: bool = False) -> None:
         start_s, end_s = self._buf_start / SAMPLE_RATE, n / SAMPLE_RATE
         committed_end = self.agreement.committed_end
         cut = None
@@ -247,16 +278,36 @@ class DictationStream:
         elif not self.agreement.pending and committed_end > start_s and end_s - committed_end > 1.0:
             cut = committed_end                            # everything heard is committed
         elif end_s - start_s > self.options.trim_s:
-            done = [e for e in seg_ends if e <= committed_end + 0.01]
-            cut = done[-1] if done else None
-        if cut is None and end_s - start_s > self.options.max_buffer_s:
-            cut = end_s - self.options.trim_s / 2          # a bound, whatever the hypotheses do
-            self.agreement.commit_until(cut)
+            cut = self._committed_boundary(start_s, seg_ends)
+        if cut is None and (behind or end_s - start_s > self.options.max_buffer_s):
+            if committed_end > start_s + 1.0:
+                cut = committed_end                        # mid-sentence: the prompt carries the context
+            else:
+                cut = end_s - self.options.trim_s / 2      # a bound, whatever the hypotheses do
+                self.agreement.commit_until(cut)
         if cut is not None and cut > start_s:
             self._buf_start = min(int(cut * SAMPLE_RATE), n)
         # Keep only what _wall_at can still be asked about.
         keep_from = next((i for i, (c, _) in enumerate(self._fed_at) if c >= self._buf_start), 0)
         del self._fed_at[:max(0, keep_from - 1)]
+
+    def _committed_boundary(self, start_s: float, seg_ends: list[float]) -> float | None:
+        """The latest committed end of a sentence or of a Whisper segment inside the buffer: a cut
+        there leaves the next decode a whole sentence to start from."""
+        committed = self.agreement.committed
+        nexts = committed[1:] + self.agreement.pending[:1]
+        best = None
+        for w, nxt in zip(committed, nexts):
+            if w.end <= start_s + 0.5:
+                continue
+            ends_sentence = w.raw.rstrip()[-1:] in ".?!"
+            ends_segment = any(abs(e - w.end) < 0.15 for e in seg_ends)
+            if ends_sentence or ends_segment:
+                best = (w.end + nxt.start) / 2 if nxt.start > w.end else w.end   # in the gap between words
+        last = committed[-1] if committed else None
+        if last is not None and last.end > start_s + 0.5 and last.raw.rstrip()[-1:] in ".?!":
+            best = last.end
+        return best
 
     # -- stop --------------------------------------------------------------------------------------
     def stop(self):
@@ -266,54 +317,102 @@ class DictationStream:
 
         t0 = time.perf_counter()
         transcript, check = self.finish_transcript()
+        t1 = time.perf_counter()
         rid = self.recording["id"]
         rec = self.store.finish_stream_recording(rid)
         self.store.save_stage_result(rid, "speaker_checked", check.to_dict())
         self.store.save_stage_result(rid, "transcribed", transcript.to_dict())
         self._audio = np.zeros(0, dtype=np.float32)
-        result = complete_recording(self.store, rec, max_duration_s=self.options.max_duration_s)
-        result.timing = {**result.timing, "stop_to_review_s": round(time.perf_counter() - t0, 3)}
+        t2 = time.perf_counter()
+        result = complete_recording(self.store, rec, max_duration_s=self.options.max_duration_s,
+                                    ner_cache=self._ner_cache)
+        result.timing = {**result.timing, "stop_tail_s": round(t1 - t0, 3), "stop_close_recording_s": round(t2 - t1, 3),
+                         "stop_final": self.stats.stop.get("final"), "stop_to_review_s": round(time.perf_counter() - t0, 3)}
         return result
 
     def finish_transcript(self):
-        """Stop taking audio, decode the uncommitted tail once, commit it; returns (Transcript,
-        SpeakerCheck) without storing a note (``stop`` stores it; a benchmark may ``discard``)."""
+        """Stop taking audio, make the uncommitted tail final, commit it; returns (Transcript,
+        SpeakerCheck) without storing a note (``stop`` stores it; a benchmark may ``discard``).
+
+        The tail is decoded again only when no hypothesis has seen all of the speech: if the last
+        decode covered audio past the end of speech
+        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. Otherwise the
+        buffer is decoded once more (a running decode is not used: it heard too little)."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
+        t0 = time.perf_counter()
         with self._cond, self._state:    # _state: a decode finishing now either lands before, or is dropped
             self._stopping = True
             self._cond.notify()
-            n = self._n
-        if self._tail_has_speech(n):
-            if self._worker.ident is not None:
-                self._worker.join()
+            n, decoded_to = self._n, self._decoded_to
+        need = self._speech_end(n)       # samples a final hypothesis must have heard; None: no speech left
+        how = "none"
+        if need is not None and decoded_to >= need:
+            how = "last hypothesis"
+            with self._state:
+                self.agreement.commit_all(self.agreement.pending)
+        elif need is not None:
+            # The buffer is decoded once more, whole (a tail decoded alone from the last committed
+            # word, with the committed text as its prompt, repeated that text: +41 WER points).
+            how = "tail decode"
+            if self.options.stop_trim:
+                cut = self._committed_boundary(self._buf_start / SAMPLE_RATE, [])
+                if cut is not None and cut > self._buf_start / SAMPLE_RATE:
+                    self._buf_start = int(cut * SAMPLE_RATE)
             self._step(n, final=True)
-        # else: all speech is committed (the officer paused before Stop); an in-flight decode, if
-        # any, is ignored rather than waited for.
+        self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
 
-    def _tail_has_speech(self, n: int) -> bool:
-        """Is there speech after the last committed word (Silero VAD, a few milliseconds)?"""
-        from assistant.pipeline import has_speech
+    def _speech_end(self, n: int) -> int | None:
+        """The sample a final hypothesis must reach: the end of the last speech after the committed
+        words, plus a little (Whisper needs the word's end in its window); None if no speech is left."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-        if self.agreement.pending:
-            return True
         start = max(self._buf_start, int(self.agreement.committed_end * SAMPLE_RATE))
-        return n - start > SAMPLE_RATE // 10 and has_speech(self._masked_buffer(n)[start - self._buf_start:])
+        if n - start <= SAMPLE_RATE // 10:
+            return n if self.agreement.pending else None
+        tail = self._masked_buffer(n)[start - self._buf_start:]
+        spans = get_speech_timestamps(tail, VadOptions(speech_pad_ms=_VAD_PAD_MS))
+        if not spans:
+            return n if self.agreement.pending else None
+        return min(n, start + spans[-1]["end"] + int(_END_MARGIN_S * SAMPLE_RATE))
 
     def discard(self) -> None:
         """Erase the recording (audio and everything about it); the dictation is not kept."""
         self.store.discard_recording(self.recording["id"], reason="dictation discarded", actor=self.officer)
         self._audio = np.zeros(0, dtype=np.float32)
 
+    def _redact_ahead(self) -> None:
+        """Redact the committed text while the officer speaks, each time it has grown by about a
+        spaCy chunk: spaCy's entities are kept per chunk, so at Stop only the last chunk is parsed
+        (``redact(ner_cache=)``; the result is the same as without it). A 15-minute dictation's
+        redaction would otherwise parse ~2,800 words after Stop (0.5 s on 2 quiet cores)."""
+        from redaction import redact
+
+        with self._state:
+            if self._stopping:
+                return
+            text = self._kept_text(self._n)
+        if len(text) - self._redacted_chars < _REDACT_AHEAD_CHARS:
+            return
+        self._redacted_chars = len(text)
+        redact(text, ner_cache=self._ner_cache)
+
+    def _kept_words(self, n: int) -> list[HypWord]:
+        """The committed words outside the stretches the speaker check removed."""
+        removed = self.speaker.removed(n / SAMPLE_RATE)
+        return [w for w in self.agreement.committed if not any(a <= (w.start + w.end) / 2 <= b for a, b in removed)]
+
+    def _kept_text(self, n: int) -> str:
+        from assistant.transcribe import assemble
+
+        return assemble(_segments(self._kept_words(n)))[0]
+
     def _transcript(self, n: int):
         from assistant.transcribe import Timing, Transcript, assemble
 
-        removed = self.speaker.removed(n / SAMPLE_RATE)
-        words = [w for w in self.agreement.committed
-                 if not any(a <= (w.start + w.end) / 2 <= b for a, b in removed)]
-        text, segments = assemble(_segments(words))
+        text, segments = assemble(_segments(self._kept_words(n)))
         return Transcript(text=text, language="en", duration_s=round(n / SAMPLE_RATE, 3), model=self._model_info.name,
                           segments=segments, timing=Timing(round(self._load_s, 3), round(self.stats.decode_s, 3)),
                           options={"beam_size": self.options.beam_size, "vad": True, "streaming": "LocalAgreement-2",
