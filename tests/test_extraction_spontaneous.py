@@ -409,3 +409,14 @@ def test_a_repeated_word_does_not_change_the_fields(i, data):
         w = data.draw(st.sampled_from(words))
         sents[k] = sents[k][:w.end()] + " " + w.group() + sents[k][w.end():]
     _assert_unchanged(i, sents)
+
+
+def test_fillers_do_not_move_a_relationship_topic_out_of_reach():
+    # The topic words are looked for a set number of *words* either side of the relative, so the
+    # fillers the disfluency layer blanks cannot push them out (they once counted as characters).
+    plain = ("Office appointment, he attended. He mentioned his partner, and he said that the two of "
+             "them have been having a lot of rows lately.")
+    padded = plain.replace("and he said", "um, er, and, er, um, he said, um,").replace(
+        "a lot of", "er, a lot, er, of")
+    assert "relationships" in fields(plain)["needs_discussed"]
+    assert fields(padded)["needs_discussed"] == fields(plain)["needs_discussed"]

@@ -201,3 +201,14 @@ def test_an_account_number_after_whisper_cut_account_to_count():
 def test_a_street_split_by_whisper_into_a_possessive_and_treat():
     out = redact("Home visit at his mum's flat, 40 moran's treat, Carlisle, he was in.").text
     assert "moran" not in out and "[ADDRESS_1]" in out, out
+
+
+@pytest.mark.parametrize("text", ["2026-03-13T10:30", "Next one 2026-03-13T10:30, at the office.",
+                                  "Seen on 2026-03-13 10:30:00."])
+def test_an_iso_date_time_typed_into_an_edit_is_a_date_not_an_identifier(text):
+    # The review screen's date fields hold ISO values, and officers type them into edits.
+    assert redact(text).text == text
+
+
+def test_a_long_run_that_only_starts_like_a_date_is_still_redacted():
+    assert "[" in redact("the ref is 2026-03-13-4-5-6-7-8, I'll check it").text

@@ -4,6 +4,8 @@
 a need. Mentions inside the next-appointment sentence do not count."""
 from __future__ import annotations
 
+import re
+
 from spacy.matcher import Matcher
 
 from assistant.extraction.lexicons import NEEDS, NOT_DISCUSSED
@@ -64,6 +66,18 @@ _RELATIONSHIP_TOPIC = ("relationship", "split up", "broke up", "break up", "sepa
                        "in care", "access to", "visits", "seeing her", "seeing his", "seeing the")
 
 
+_WORD = re.compile(r"[\w'-]+")
+_REACH_WORDS = 15    # about the 80 characters either side this once read, but counted in words
+
+
+def _words_around(clean: str, start: int, end: int) -> str:
+    """The evidence and the words said either side of it, lower-cased. Counted in words of the
+    cleaned text, so a filler or a repeat the disfluency layer blanked moves nothing in or out."""
+    before = _WORD.findall(clean[:start])[-_REACH_WORDS:]
+    after = _WORD.findall(clean[end:])[:_REACH_WORDS]
+    return " ".join(before + [clean[start:end]] + after).lower()
+
+
 def _relationships_discussed(p: Parsed, values: list, evidence: list) -> tuple[list, list]:
     """Spontaneous dictations name relatives in passing ("I rang his partner Shauna", "he's at his
     mum's"); that is not the relationships need. It counts when relatives come up in two sentences,
@@ -72,8 +86,7 @@ def _relationships_discussed(p: Parsed, values: list, evidence: list) -> tuple[l
     if not rel:
         return values, evidence
     sents = {p.doc.char_span(ev.start, ev.end, alignment_mode="expand").sent.start for ev in rel}
-    topic = any(w in p.clean[ev.start - 80 if ev.start > 80 else 0:ev.end + 80].lower()
-                for ev in rel for w in _RELATIONSHIP_TOPIC)
+    topic = any(w in _words_around(p.clean, ev.start, ev.end) for ev in rel for w in _RELATIONSHIP_TOPIC)
     if len(sents) >= 2 or topic:
         return values, evidence
     return [v for v in values if v != "relationships"], [ev for ev in evidence if ev.supports != "relationships"]

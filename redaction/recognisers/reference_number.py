@@ -3,6 +3,7 @@
 from 0: PHONE; 10: NHS_NUMBER; 6 or 8: BANK; otherwise CASE_REF, a reference of the case)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from redaction.analysis import Analysis
@@ -26,6 +27,22 @@ def type_by_shape(dense: str) -> str:
 
 _LONG_RUN = 9
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A date (and time) written the ISO way, as the review screen's date fields hold them and officers
+# type them into edits ("2026-03-13T10:30"): a date, not ten digits of someone's identifier.
+_ISO_DATE_TIME = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d(?::[0-5]\d){0,2})?")
+
+
+def _is_iso_date_time(raw: str, digits: int) -> bool:
+    """``raw`` (a run of ``digits`` digits) is a valid ISO date-time, give or take a number word the
+    run took in before it ("next one 2026-03-13T10:30")."""
+    m = _ISO_DATE_TIME.search(raw)
+    if not m or digits - sum(c.isdigit() for c in m.group()) > 2:
+        return False
+    try:
+        dt.date.fromisoformat(m.group()[:10])
+    except ValueError:
+        return False
+    return True
 
 
 class ReferenceNumberRecogniser(PatternRecogniser):
@@ -62,6 +79,8 @@ class ReferenceNumberRecogniser(PatternRecogniser):
             # groups of unequal length that are not a list of years ("2019-0456, 7-8")
             grouped = digits >= _LONG_RUN and len(nums) >= 3 and not all(_YEAR.fullmatch(t.canon) for t in nums)
             if "/" in run.dense or not (spoken or mixed or grouped):
+                continue
+            if _is_iso_date_time(a.text[run.tokens[0].start:run.tokens[-1].end], digits):
                 continue
             last = len(run.tokens) - 1
             while last > 0 and (run.tokens[last].raw in ("I", "A") or run.tokens[last].kind == "punct"):
