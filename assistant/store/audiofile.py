@@ -62,6 +62,9 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, chunk: int = CHUNK)
         index, block = index + 1, following
 
 
+_TAMPERED = "the stored audio failed its integrity check (altered, reordered, truncated or extended)"
+
+
 def _open_sealed(f: BinaryIO) -> tuple[bytes, int, int]:
     """Check the header of an open encrypted file -> (header, chunk size, file size)."""
     size = os.fstat(f.fileno()).st_size
@@ -98,8 +101,7 @@ def decrypt_chunks(path: Path, key: bytes) -> Iterator[bytes]:
             try:
                 yield aead.decrypt(nonce, sealed, aad)
             except InvalidTag:
-                raise AudioIntegrityError("the stored audio failed its integrity check (altered, reordered, "
-                                          "truncated or extended)") from None
+                raise AudioIntegrityError(_TAMPERED) from None
 
 
 def decrypt_file(path: Path, key: bytes) -> memoryview:
@@ -115,8 +117,7 @@ def decrypt_file(path: Path, key: bytes) -> memoryview:
             try:
                 aead.decrypt_into(nonce, sealed, aad, out[pos:pos + n])
             except InvalidTag:
-                raise AudioIntegrityError("the stored audio failed its integrity check (altered, reordered, "
-                                          "truncated or extended)") from None
+                raise AudioIntegrityError(_TAMPERED) from None
             pos += n
         return out[:pos]
 

@@ -356,19 +356,20 @@ class StoreBase:
         fault_point("import_before_rename")
         os.replace(part, final)
 
-    def recording_audio_chunks(self, recording_id: str):
-        """The decrypted audio, chunk by chunk (never written to disk in clear)."""
+    def _sealed_audio(self, recording_id: str) -> tuple[Path, bytes]:
+        """The encrypted audio file of a recording and the key that opens it."""
         path = self.recording_audio_path(recording_id)
         if not path.is_file():
             raise NotFound(f"the audio of recording {recording_id} is not stored")
-        return decrypt_chunks(path, audio_key(self._key(recording_id)))
+        return path, audio_key(self._key(recording_id))
+
+    def recording_audio_chunks(self, recording_id: str):
+        """The decrypted audio, chunk by chunk (never written to disk in clear)."""
+        return decrypt_chunks(*self._sealed_audio(recording_id))
 
     def recording_audio_bytes(self, recording_id: str) -> memoryview:
         """The whole decrypted audio, in memory only (a bytes-like view)."""
-        path = self.recording_audio_path(recording_id)
-        if not path.is_file():
-            raise NotFound(f"the audio of recording {recording_id} is not stored")
-        return decrypt_file(path, audio_key(self._key(recording_id)))
+        return decrypt_file(*self._sealed_audio(recording_id))
 
     def audio_intact(self, recording_id: str, sha256: str) -> bool:
         """Is the stored audio whole, authentic and the file registered?"""
