@@ -24,6 +24,20 @@ SPOKEN = ("Office appointment today. He arrived on time and we talked about his 
           "interview letter to the next session. Next appointment is Friday at ten in the morning.")
 
 
+def attest_and_wait_for_live_words(page, diagnose) -> None:
+    """Attest the consent, start the microphone and wait for committed words in #live-transcript;
+    ``diagnose()`` adds what the test knows to the failure message."""
+    page.locator("#consent-ended input").check()
+    page.locator("#consent-absent input").check()
+    page.locator("#start-dictation").click()
+    try:
+        page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
+                               timeout=_FIRST_WORDS_MS)
+    except Exception:
+        raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
+                             + page.locator("#notice").inner_text() + " | " + diagnose()) from None
+
+
 def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, playwright):  # noqa: F811
     from eval.synth import cached_synthesis
 
@@ -38,16 +52,7 @@ def test_live_dictation_shows_words_before_stop_then_opens_the_note(server, play
         page.locator("#start-dictation").click()           # no consent ticked: refused, no microphone
         page.wait_for_selector(":text('session has ended')", timeout=30000)
         assert server.store().list_consents("nmic") == []
-        page.locator("#consent-ended input").check()
-        page.locator("#consent-absent input").check()
-        page.locator("#start-dictation").click()
-        try:
-            page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
-                                   timeout=_FIRST_WORDS_MS)
-        except Exception:
-            raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
-                                 + page.locator("#notice").inner_text() + " | consents: "
-                                 + str(server.store().list_consents("nmic"))) from None
+        attest_and_wait_for_live_words(page, lambda: "consents: " + str(server.store().list_consents("nmic")))
         before_stop = page.locator("#live-transcript textarea").input_value()
         assert server.store().list_notes(officer="nmic") == []
         page.locator("#stop-dictation").click()
@@ -98,16 +103,7 @@ def test_killed_server_mid_dictation_then_resume_gives_exactly_one_note(playwrig
             page = browser.new_context(permissions=["microphone"]).new_page()
             sign_in(page, SimpleNamespace(url=url), "nmic")
             page.get_by_role("tab", name="Dictate").click()
-            page.locator("#consent-ended input").check()
-            page.locator("#consent-absent input").check()
-            page.locator("#start-dictation").click()
-            try:
-                page.wait_for_function("(document.querySelector('#live-transcript textarea') || {}).value",
-                                       timeout=_FIRST_WORDS_MS)
-            except Exception:
-                raise AssertionError("no live words: " + page.locator("#live-message").inner_text() + " | "
-                                     + page.locator("#notice").inner_text() + " | captured: "
-                                     + str(_live_part_files(home))) from None
+            attest_and_wait_for_live_words(page, lambda: "captured: " + str(_live_part_files(home)))
             assert _live_part_files(home), "no live recording is being captured"
             proc.send_signal(signal.SIGKILL)            # mid-dictation: the microphone is still streaming
             proc.wait(timeout=30)
