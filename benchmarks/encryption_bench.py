@@ -10,8 +10,11 @@ that drifts between repeats, which the two medians apart do not.
 
 Review actions are timed as the review screen makes them (a Store per request, the note read,
 the action, the note read again and rendered), alternating encrypted and plain every repeat.
-"play audio" fetches the whole decrypted audio as the audio route does (``Store.audio_bytes``);
-plain, that is the file read whole.
+"play audio" is the HTTP request a media player makes first (``Range: bytes=0-``), sent through the
+review server's real audio route in this process (sign-in cookie, link check, store check, the
+route's bounded answer of at most ``RANGE_CAP`` bytes, decrypted in memory); "play audio, seek" asks
+for a range in the middle of the recording; "play audio, whole file" is a request with no range (a
+download; players send ranges), decrypted whole. Plain, each reads the same bytes of a plain file.
 
 A ``Store`` borrows one of the process's kept connections (``assistant.store.connections``), as
 the review screen's requests do; the plain variant keeps its connections the same way (they are
@@ -80,17 +83,24 @@ def encryption(on: bool):
     def plain_read_all(path, key):   # a plain file read whole, the cheapest way to hold it in memory
         return memoryview(Path(path).read_bytes())
 
-    saved = (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
-             store_mod.decrypt_chunks, store_mod.decrypt_file)
+    def plain_read_range(path, key, first, last):
+        with open(path, "rb", buffering=0) as f:
+            f.seek(first)
+            return memoryview(f.read(last - first + 1))
+
+    names = ("encrypt_stream", "decrypt_chunks", "decrypt_file", "decrypt_range", "plaintext_size")
+    saved = (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, [getattr(store_mod, n) for n in names])
     dbfile.connect, dbfile.is_plaintext = plain_connect, lambda p: False
     keys.wrap = lambda k, secret, ctx: secret
     keys.unwrap = lambda k, blob, ctx: blob
-    store_mod.encrypt_stream, store_mod.decrypt_chunks, store_mod.decrypt_file = plain_copy, plain_read, plain_read_all
+    for n, fn in zip(names, (plain_copy, plain_read, plain_read_all, plain_read_range, lambda p: Path(p).stat().st_size)):
+        setattr(store_mod, n, fn)
     try:
         yield
     finally:
-        (dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, store_mod.encrypt_stream,
-         store_mod.decrypt_chunks, store_mod.decrypt_file) = saved
+        dbfile.connect, dbfile.is_plaintext, keys.wrap, keys.unwrap, functions = saved
+        for n, fn in zip(names, functions):
+            setattr(store_mod, n, fn)
 
 
 def _time(fn) -> float:
@@ -105,11 +115,13 @@ def _setup(on: bool, wav: Path) -> dict:
     """A fresh home with one processed note; returns the home, the note and the time `process` took."""
     from assistant.pipeline import process_dictation
     from assistant.store import Store
+    from review_ui.auth import hash_password
 
     home = tempfile.mkdtemp(prefix="casenote-bench-")
     os.environ["CASENOTE_HOME"] = home
     with encryption(on):
         s = Store()
+        s.add_user("jsmith", "officer", hash_password(_OFFICER_PASSWORD))
         cid = s.grant_consent("jsmith", retention="keep_days:7")
         took = _time(lambda: process_dictation(wav, "jsmith", cid, "2026-03-09", store=s))
         nid = s.list_notes()[0]["id"]
@@ -138,6 +150,43 @@ def _screen(action, cold: bool = False):
     return run
 
 
+_OFFICER_PASSWORD = "bench-officer-pass"
+
+
+class _AudioRoute:
+    """The review server's app in this process, one officer signed in: GETs of a note's audio link
+    as a browser's player makes them. One app serves both homes (its store is $CASENOTE_HOME's)."""
+
+    def __init__(self):
+        from starlette.testclient import TestClient
+
+        from review_ui.app import ServerContext
+        from review_ui.boundary import COOKIE
+        from review_ui.server import create_server_app
+
+        self.ctx = ServerContext()
+        self.http = TestClient(create_server_app(self.ctx, 7860), base_url="http://127.0.0.1:7860")
+        r = self.http.post("/login", data={"username": "jsmith", "password": _OFFICER_PASSWORD})
+        assert r.status_code == 200, r.text
+        self.token, self.links = self.http.cookies.get(COOKIE), {}
+
+    def get(self, nid: str, asked: str | None, status: int) -> None:
+        if nid not in self.links:
+            user = self.ctx.sessions.user(self.token)
+            self.links[nid] = f"/casenote/audio/{self.ctx.audio_links.issue(nid, user, self.token)}"
+        r = self.http.get(self.links[nid], headers={"Range": asked} if asked else {})
+        assert r.status_code == status and len(r.content) > 1000, (r.status_code, r.text[:200])
+
+
+def _player(asked: str | None, status: int):
+    route: list[_AudioRoute] = []
+
+    def run(nid):
+        route[0].get(nid, asked, status)
+    run.prepare = lambda: route or route.append(_AudioRoute())   # start-up and sign-in, not timed
+    return run
+
+
 def _actions() -> dict:
     def add(s, nid):
         note = s.get_note(nid)
@@ -151,7 +200,9 @@ def _actions() -> dict:
         "open note, new connection": _screen(lambda s, nid: None, cold=True),
         "accept field": _screen(lambda s, nid: s.review_field(nid, "contact_type", "accept", None, "jsmith")),
         "edit field": _screen(lambda s, nid: s.review_field(nid, "actions", "edit", ["Bring the letter"], "jsmith")),
-        "play audio": _screen(lambda s, nid: s.audio_bytes(nid, "jsmith")),   # as the audio route serves it
+        "play audio": _player("bytes=0-", 206),                 # what a media player asks first
+        "play audio, seek": _player("bytes=600000-", 206),
+        "play audio, whole file": _player(None, 200),
         "redaction add": _screen(add),
         "correction": _screen(lambda s, nid: s.correct_transcript(nid, s.get_note(nid)["transcript"] + " Noted.",
                                                                   "jsmith")),

@@ -73,29 +73,42 @@ def _add_audio_route(api: FastAPI, ctx: ServerContext) -> None:
         from assistant.store import StoreError
         try:
             # The store re-checks: only the note's own officer, and only while the audio exists. It
-            # decrypts chunk by chunk into memory; no clear copy of the audio is written for playing it.
+            # decrypts in memory only the chunks asked for; no clear copy of the audio is written.
             with ctx.store() as store:
-                data = store.audio_bytes(note_id, user.name)
                 media = store.audio_media_type(note_id)
+                span = byte_range(request.headers.get("range"), store.audio_size(note_id, user.name))
+                if span is None:
+                    return Response(store.audio_bytes(note_id, user.name), media_type=media, headers=_NO_STORE)
+                first, last, total = span
+                part = store.audio_range(note_id, user.name, first, last)
         except StoreError:
             raise HTTPException(status_code=403, detail="You cannot hear this note's audio.") from None
-        return _ranged(data, media, request.headers.get("range"))
+        return Response(part, status_code=206, media_type=media,
+                        headers={**_NO_STORE, "Content-Range": f"bytes {first}-{last}/{total}"})
 
 
-def _ranged(data: bytes | memoryview, media: str, header: str | None) -> Response:
-    """The decrypted audio from memory, honouring one byte range (the player seeks with them)."""
-    headers = {"Cache-Control": "no-store", "Accept-Ranges": "bytes"}
-    if header and header.startswith("bytes=") and "," not in header:
-        first, _, last = header[6:].partition("-")
-        try:
-            start = int(first) if first else max(0, len(data) - int(last))
-            end = min(int(last), len(data) - 1) if first and last else len(data) - 1
-        except ValueError:
-            start, end = 0, len(data) - 1
-        if 0 <= start <= end < len(data):
-            headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-            return Response(data[start:end + 1], status_code=206, media_type=media, headers=headers)
-    return Response(data, media_type=media, headers=headers)
+_NO_STORE = {"Cache-Control": "no-store", "Accept-Ranges": "bytes"}
+# An open-ended range ("bytes=0-", what a media player asks first) is answered with at most this
+# much, as HTTP allows (the player asks on for more as it plays): each request then decrypts a
+# bounded amount, however long the dictation (15 minutes of 16 kHz audio is 29 MB).
+RANGE_CAP = 1 << 20
+
+
+def byte_range(header: str | None, total: int) -> tuple[int, int, int] | None:
+    """(first, last, total) for one byte range of ``total`` bytes; None: answer with the whole file
+    (no range, several ranges, or one that cannot be met)."""
+    if not header or not header.startswith("bytes=") or "," in header or total <= 0:
+        return None
+    first, _, last = header[6:].strip().partition("-")
+    try:
+        if not first:
+            start, end = max(0, total - int(last)), total - 1          # the last N bytes
+        else:
+            start = int(first)
+            end = min(int(last), total - 1) if last else min(total - 1, start + RANGE_CAP - 1)
+    except ValueError:
+        return None
+    return (start, end, total) if 0 <= start <= end else None
 
 
 def free_port() -> int:

@@ -19,7 +19,8 @@ from cryptography.fernet import Fernet
 
 from assistant import paths
 from assistant.store import PassphraseError, Store
-from assistant.store.audiofile import AudioIntegrityError, decrypt_chunks, decrypt_file, encrypt_stream
+from assistant.store.audiofile import (AudioIntegrityError, decrypt_chunks, decrypt_file, decrypt_range, encrypt_stream,
+                                      plaintext_size)
 from assistant.store.migrations import MIGRATIONS, _split
 from assistant.store.sealing import seal
 
@@ -106,6 +107,39 @@ def test_audio_is_authenticated_chunk_by_chunk(tmp_path):
         encrypt_stream(io.BytesIO(plain[:size]), enc, key, chunk=64 * 1024)
         path.write_bytes(enc.getvalue())
         assert b"".join(decrypt_chunks(path, key)) == decrypt_file(path, key) == plain[:size]
+
+
+def test_a_byte_range_decrypts_only_its_own_chunks_each_authenticated(tmp_path):
+    key, chunk = os.urandom(32), 64 * 1024
+    plain = _wav(tmp_path / "a.wav", seconds=12)                # 6 chunks of 64 KiB
+    enc = io.BytesIO()
+    encrypt_stream(io.BytesIO(plain), enc, key, chunk=chunk)
+    blob, path = enc.getvalue(), tmp_path / "a.enc"
+    path.write_bytes(blob)
+    assert plaintext_size(path) == len(plain)
+    rng = np.random.default_rng(7)
+    for first in [0, 1, chunk - 1, chunk, len(plain) - 1, *rng.integers(0, len(plain), 20)]:
+        last = int(rng.integers(first, len(plain)))
+        assert decrypt_range(path, key, int(first), last) == plain[first:last + 1]
+    with pytest.raises(ValueError):
+        decrypt_range(path, key, 10, len(plain))                 # past the end: the caller's mistake
+    header, rec = 28, 4 + 12 + chunk + 16
+    flipped = header + 3 * rec + 100                            # a bit flipped inside chunk 3
+    path.write_bytes(blob[:flipped] + bytes([blob[flipped] ^ 1]) + blob[flipped + 1:])
+    assert decrypt_range(path, key, 0, 2 * chunk - 1) == plain[:2 * chunk]   # chunk 3 never read
+    with pytest.raises(AudioIntegrityError):
+        decrypt_range(path, key, 2 * chunk, 3 * chunk)
+    # Any range that reaches the damage fails, as the whole-file reader does.
+    for what, data in {"truncated at a chunk boundary": blob[:header + 2 * rec],
+                       "truncated mid-chunk": blob[:-10],
+                       "a chunk dropped": blob[:header] + blob[header + rec:],
+                       "data appended": blob + blob[header:header + rec]}.items():
+        path.write_bytes(data)
+        with pytest.raises(AudioIntegrityError):
+            decrypt_range(path, key, 0, plaintext_size(path) - 1)
+    path.write_bytes(blob)
+    with pytest.raises(AudioIntegrityError):
+        decrypt_range(path, os.urandom(32), 0, 10)               # another note's key
 
 
 def test_a_wrong_passphrase_is_a_clear_refusal_that_changes_nothing():

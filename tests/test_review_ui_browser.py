@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from review_ui.server import RANGE_CAP
 from tests.review_server import COOKIE, running_server, seed_home
 from tests.test_review_ui import DEMO_TEXT, ROOT, hostile_transcript, make_note, transcribe_cached
 
@@ -274,8 +275,19 @@ def test_clicking_a_word_plays_the_audio_from_there(page, server):
     word.click()
     page.wait_for_function(f"document.getElementById('cn-audio').currentTime >= {t - 0.05}", timeout=10000)
     assert page.evaluate("document.getElementById('cn-audio').currentTime") < t + 5
-    # The link is the officer's alone and lives only as long as their sign-in.
+    # A late word lies past the first answer to the player's open range (RANGE_CAP): the player asks
+    # on, and the server decrypts only the chunks that hold it.
     src = server.url.rstrip("/") + page.locator("#cn-audio").get_attribute("src")
+    first = page.request.get(src, headers={"Range": "bytes=0-"})
+    total = int(first.headers["content-range"].rpartition("/")[2])
+    assert first.status == 206 and len(first.body()) == RANGE_CAP < total
+    late = page.locator("#transcript .cn-word").last
+    t_late = float(late.get_attribute("data-t"))
+    duration = page.evaluate("document.getElementById('cn-audio').duration")
+    assert t_late / duration * total > RANGE_CAP, "the dictation is too short to test a seek past the first range"
+    late.click()
+    page.wait_for_function(f"document.getElementById('cn-audio').currentTime >= {t_late - 0.05}", timeout=10000)
+    # The link is the officer's alone and lives only as long as their sign-in.
     r = page.request.get(src)
     assert r.headers["content-type"].startswith("audio/") and r.body()[:4] == b"RIFF"
     assert httpx.get(src).status_code == 401  # no cookie, no audio

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from assistant.store.errors import StoreError
 
 __all__ = ["MAGIC", "CHUNK", "AudioIntegrityError", "audio_key", "encrypt_stream", "decrypt_chunks",
-           "decrypt_file", "append_record", "read_records"]
+           "decrypt_file", "plaintext_size", "decrypt_range", "append_record", "read_records"]
 
 MAGIC = b"CNAUDIO1"
 CHUNK = 256 * 1024
@@ -120,6 +120,56 @@ def decrypt_file(path: Path, key: bytes) -> memoryview:
                 raise AudioIntegrityError(_TAMPERED) from None
             pos += n
         return out[:pos]
+
+
+def _layout(f: BinaryIO) -> tuple[bytes, int, int, int]:
+    """(header, chunk size, number of chunks, plaintext size) of an open encrypted file, from its
+    header and its size alone: every chunk but the last is full, so chunk ``i`` starts at a known
+    offset. A file whose size fits no such layout is damaged; a cut at a chunk boundary fits one,
+    and is caught by the last chunk's tag (its last-chunk flag) when that chunk is read."""
+    header, chunk, size = _open_sealed(f)
+    record = _LEN.size + 12 + chunk + 16
+    body = size - _HEADER.size
+    count = max(1, -(-body // record))
+    tail = body - (count - 1) * record - (_LEN.size + 12 + 16)
+    if chunk <= 0 or not 0 <= tail <= chunk:
+        raise AudioIntegrityError("the stored audio is truncated or damaged")
+    return header, chunk, count, (count - 1) * chunk + tail
+
+
+def plaintext_size(path: Path) -> int:
+    """How many bytes ``path`` decrypts to, without decrypting it (for a Content-Range header)."""
+    with open(path, "rb", buffering=0) as f:
+        return _layout(f)[3]
+
+
+def decrypt_range(path: Path, key: bytes, first: int, last: int) -> memoryview:
+    """Plaintext bytes ``first..last`` (inclusive) of ``path``, decrypting only the chunks they lie
+    in: a player seeking in a 15-minute dictation asks for a little, and pays for a little. Each
+    chunk read is authenticated as in ``decrypt_file``."""
+    aead = AESGCM(key)
+    with open(path, "rb", buffering=0) as f:
+        header, chunk, count, total = _layout(f)
+        if not 0 <= first <= last < total:
+            raise ValueError(f"byte range {first}-{last} is outside the audio's {total} bytes")
+        record = _LEN.size + 12 + chunk + 16
+        lo, hi = first // chunk, last // chunk
+        out = memoryview(bytearray((hi - lo + 1) * chunk))
+        buf, pos = memoryview(bytearray(record)), 0
+        f.seek(_HEADER.size + lo * record)
+        for index in range(lo, hi + 1):
+            n = f.readinto(buf)
+            (length,) = _LEN.unpack_from(buf) if n >= _LEN.size else (-1,)
+            if length != n - _LEN.size - 12 or not 16 <= length <= chunk + 16:
+                raise AudioIntegrityError("the stored audio is truncated or damaged")
+            try:
+                aead.decrypt_into(bytes(buf[_LEN.size:_LEN.size + 12]), buf[_LEN.size + 12:n],
+                                  _aad(header, index, index == count - 1), out[pos:pos + length - 16])
+            except InvalidTag:
+                raise AudioIntegrityError(_TAMPERED) from None
+            pos += length - 16
+        start = first - lo * chunk
+        return out[start:start + last - first + 1]
 
 
 # Live capture: audio arrives in small pieces and must be durable (and encrypted) as it arrives, so

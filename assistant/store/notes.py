@@ -165,6 +165,17 @@ class NotesMixin:
         self.audio_path(note_id, user)
         return self.recording_audio_bytes(self._note_row(note_id)["recording_id"])
 
+    def audio_size(self, note_id: str, user: str) -> int:
+        """How many bytes the note's decrypted audio has (only the note's officer)."""
+        self.audio_path(note_id, user)
+        return self.recording_audio_size(self._note_row(note_id)["recording_id"])
+
+    def audio_range(self, note_id: str, user: str, first: int, last: int) -> memoryview:
+        """Bytes ``first..last`` of the note's decrypted audio (only the note's officer), for a player's
+        byte-range request: only the chunks holding them are decrypted, in memory."""
+        self.audio_path(note_id, user)
+        return self.recording_audio_range(self._note_row(note_id)["recording_id"], first, last)
+
     def audio_media_type(self, note_id: str) -> str:
         import mimetypes
 

@@ -23,7 +23,8 @@ import sqlite_utils
 
 from assistant import paths
 from assistant.store import connections, dbfile, keys, validate
-from assistant.store.audiofile import audio_key, decrypt_chunks, decrypt_file, encrypt_stream
+from assistant.store.audiofile import (audio_key, decrypt_chunks, decrypt_file, decrypt_range, encrypt_stream,
+                                      plaintext_size)
 from assistant.store.errors import ConsentRequired, InvalidValue, NotFound, PermissionDenied, StoreError
 from assistant.store.faults import fault_point
 from assistant.store.migrations import migrate
@@ -370,6 +371,14 @@ class StoreBase:
     def recording_audio_bytes(self, recording_id: str) -> memoryview:
         """The whole decrypted audio, in memory only (a bytes-like view)."""
         return decrypt_file(*self._sealed_audio(recording_id))
+
+    def recording_audio_size(self, recording_id: str) -> int:
+        """How many bytes the decrypted audio has, read from the encrypted file's layout alone."""
+        return plaintext_size(self._sealed_audio(recording_id)[0])
+
+    def recording_audio_range(self, recording_id: str, first: int, last: int) -> memoryview:
+        """Decrypted bytes ``first..last`` (inclusive) of the audio, only their chunks decrypted."""
+        return decrypt_range(*self._sealed_audio(recording_id), first, last)
 
     def audio_intact(self, recording_id: str, sha256: str) -> bool:
         """Is the stored audio whole, authentic and the file registered?"""

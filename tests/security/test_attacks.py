@@ -187,11 +187,26 @@ def test_4_audio_is_served_whole_and_in_byte_ranges_decrypted_in_memory(server):
     assert whole.status_code == 200 and whole.headers["cache-control"] == "no-store"
     assert whole.content[:4] == b"RIFF" and int(whole.headers["content-length"]) == len(whole.content)
     for asked, part in (("bytes=4-11", whole.content[4:12]), ("bytes=-16", whole.content[-16:]),
-                        (f"bytes={len(whole.content) - 5}-", whole.content[-5:])):
+                        (f"bytes={len(whole.content) - 5}-", whole.content[-5:]), ("bytes=0-", whole.content)):
         r = officer_http.get(link, headers={"Range": asked})
         assert r.status_code == 206 and r.content == part, asked
         assert r.headers["content-range"].endswith(f"/{len(whole.content)}")
     assert not [f for f in server.files("audio") if not f.endswith(".enc")]   # nothing decrypted to disk
+
+
+def test_4_an_open_range_is_answered_with_a_bounded_part_and_bad_ranges_with_the_whole():
+    from review_ui.server import RANGE_CAP, byte_range
+
+    total = 29 * 2**20                                           # 15 minutes of 16 kHz audio
+    assert byte_range("bytes=0-", total) == (0, RANGE_CAP - 1, total)
+    assert byte_range(f"bytes={total - 10}-", total) == (total - 10, total - 1, total)
+    assert byte_range("bytes=100-199", total) == (100, 199, total)
+    assert byte_range("bytes=-16", total) == (total - 16, total - 1, total)
+    assert byte_range(f"bytes=5-{total * 2}", total) == (5, total - 1, total)
+    for whole in (None, "", "items=0-5", "bytes=0-5,9-10", "bytes=9-5", f"bytes={total}-", "bytes=x-",
+                  "bytes=-0", "bytes=--5", "bytes=0-'; DROP TABLE notes;--"):
+        assert byte_range(whole, total) is None, whole
+    assert byte_range("bytes=0-", 0) is None
 
 
 # ---- 5: a reviewer cannot approve ---------------------------------------------------------------------
