@@ -13,5 +13,11 @@ _os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 _os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 _os.environ.setdefault("DO_NOT_TRACK", "1")
 
+# The model layer imports nothing from the app; the app tells it where assembled models live.
+from assistant.paths import models_cache_dir as _models_cache_dir  # noqa: E402
+from models import set_cache_dir as _set_models_cache_dir  # noqa: E402
+
+_set_models_cache_dir(_models_cache_dir)
+
 __version__ = "0.1.0"
 __all__ = ["__version__"]

@@ -10,10 +10,10 @@ import tempfile
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
-from assistant.paths import models_cache_dir
-
-__all__ = ["DEFAULT_MODEL", "KNOWN_MODELS", "ModelError", "ModelInfo", "list_models", "resolve_model"]
+__all__ = ["DEFAULT_MODEL", "KNOWN_MODELS", "ModelError", "ModelInfo", "list_models", "resolve_model",
+           "set_cache_dir"]
 
 DEFAULT_MODEL = "tiny.en"
 KNOWN_MODELS = ("tiny.en", "base")
@@ -25,6 +25,26 @@ _CHUNK = 1 << 20
 
 class ModelError(Exception):
     """A model cannot be found or failed its check; the message says what to do."""
+
+
+# Where an assembled model (base) is kept. The app says where (``set_cache_dir``, done by the
+# ``assistant`` package on import); this layer imports nothing from the app.
+_cache_dir: Callable[[], Path] | None = None
+
+
+def set_cache_dir(folder: Callable[[], Path] | Path) -> None:
+    """Tell the registry where to assemble models: a folder, or a function giving one when needed
+    (so a ``$CASENOTE_HOME`` set later still counts)."""
+    global _cache_dir
+    _cache_dir = folder if callable(folder) else (lambda: Path(folder))
+
+
+def _models_cache_dir() -> Path:
+    if _cache_dir is None:
+        raise ModelError("no folder to assemble models in: call models.set_cache_dir(folder) first")
+    folder = Path(_cache_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -121,7 +141,7 @@ _BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.json", "vocabul
 
 def _base() -> ModelInfo:
     """Assemble ``base`` once into the cache; re-verify the assembled file on every use."""
-    target = models_cache_dir() / "whisper-base"
+    target = _models_cache_dir() / "whisper-base"
     manifest = target / "casenote-manifest.json"
     # Expected hash and size come from the package RECORDs, so a damaged part is caught before
     # assembly and a damaged assembly after it.
@@ -143,7 +163,7 @@ def _base() -> ModelInfo:
     for dist, rel in _BASE_PARTS:
         _check_against_record(dist, [rel])
     side_root = parts[1].parent
-    tmp = Path(tempfile.mkdtemp(dir=models_cache_dir(), prefix=".assemble-"))
+    tmp = Path(tempfile.mkdtemp(dir=_models_cache_dir(), prefix=".assemble-"))
     try:
         h = hashlib.sha256()
         with open(tmp / "model.bin", "wb") as out:

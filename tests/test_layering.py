@@ -1,6 +1,6 @@
 """The project's shape, checked: data flows one way and dependencies point down.
 
-``redaction/`` imports nothing from ``assistant/`` (callers pass paths in), and the core
+``models/`` and ``redaction/`` import nothing from ``assistant/`` (callers pass paths in), and the core
 (``assistant/`` outside its CLI) imports neither the review screen nor the evaluation harness.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _offenders(folder: str, forbidden: set[str], skip: tuple[str, ...] = ()) -> 
     return out
 
 
-@pytest.mark.parametrize("folder", ["redaction"])
+@pytest.mark.parametrize("folder", ["redaction", "models"])
 def test_lower_layers_import_nothing_from_the_app(folder):
     assert _offenders(folder, {"assistant", "review_ui", "eval"}) == []
 

@@ -10,6 +10,7 @@ from importlib import metadata
 
 import pytest
 
+import assistant  # noqa: F401  (as in the app: it names $CASENOTE_HOME/models as the models' folder)
 from models import ModelError, list_models, resolve_model
 from models import registry
 
@@ -36,6 +37,20 @@ def test_base_is_assembled_once_and_verified(casenote_home):
     mtime = model_bin.stat().st_mtime_ns
     assert resolve_model("base").path == info.path
     assert model_bin.stat().st_mtime_ns == mtime, "second use must not re-assemble"
+
+
+def test_the_model_layer_is_told_where_to_assemble_and_says_so_when_not(tmp_path):
+    # models/ imports nothing from the app: alone, it has no folder for base and says what to do
+    # (the `assistant` package names $CASENOTE_HOME/models on import, as the test above shows).
+    code = ("import models, sys\n"
+            "try:\n    models.resolve_model('base')\nexcept models.ModelError as e:\n    print(e); sys.exit(3)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={"PATH": "/usr/bin:/bin", "CASENOTE_HOME": str(tmp_path)})
+    assert r.returncode == 3 and "set_cache_dir" in r.stdout, r.stdout + r.stderr
+    assert "assistant" not in subprocess.run(
+        [sys.executable, "-c", "import models, sys; print(sorted(m for m in sys.modules if m.startswith('assistant')))"],
+        capture_output=True, text=True, timeout=120).stdout.replace("[]", "")
+    assert not (tmp_path / "models").exists()
 
 
 def test_damaged_base_is_rebuilt(casenote_home):
