@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,8 +53,11 @@ def serve_process(home: Path, timeout_s: float = 120):
     port = free_port()
     env = {**os.environ, "CASENOTE_HOME": str(home)}
     started = time.monotonic()
+    # The server's output goes to a file, not an unread pipe: a chatty server must never block on a
+    # full pipe mid-test. It is shown if the server fails to start.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}/"
     while True:
         try:
@@ -62,7 +66,9 @@ def serve_process(home: Path, timeout_s: float = 120):
         except httpx.HTTPError:
             if proc.poll() is not None or time.monotonic() - started > timeout_s:
                 proc.kill()
-                raise RuntimeError("casenote serve did not start:\n" + proc.stdout.read().decode(errors="replace"))
+                proc.wait()
+                log.seek(0)
+                raise RuntimeError("casenote serve did not start:\n" + log.read().decode(errors="replace"))
             time.sleep(0.1)
     ready_s = time.monotonic() - started
     try:
@@ -75,6 +81,7 @@ def serve_process(home: Path, timeout_s: float = 120):
             except subprocess.TimeoutExpired:  # uvicorn waits for open event streams; no need here
                 proc.kill()
                 proc.wait()
+        log.close()
 
 
 def sign_in_http(url: str, name: str, password: str) -> httpx.Client:
