@@ -19,7 +19,7 @@ import bisect
 import re
 from typing import Iterable, Mapping, Sequence
 
-__all__ = ["TYPES", "PLACEHOLDER_RE", "format_placeholder", "parse_placeholder", "placeholder_key",
+__all__ = ["TYPES", "PLACEHOLDER_RE", "placeholder_pattern", "format_placeholder", "parse_placeholder", "placeholder_key",
            "apply_entities", "render_dicts", "rendered_spans", "to_original", "to_redacted", "remap_span", "redacted_words",
            "highest_numbers"]
 
@@ -27,7 +27,18 @@ TYPES = ("PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "NI
          "CASE_REF", "PRISON_NUMBER", "PNC_ID", "VEHICLE_REG", "BANK")
 
 # The placeholder pattern (the only one in the code): group 1 is the type, group 2 the number.
-PLACEHOLDER_RE = re.compile(r"\[(%s)_(\d+)\]" % "|".join(TYPES))
+_PATTERN = r"\[(%s)_(\d+)\]"
+PLACEHOLDER_RE = re.compile(_PATTERN % "|".join(TYPES))
+
+
+def placeholder_pattern(*types: str) -> str:
+    r"""The placeholder pattern's source, for ``types`` only (all types when none is given), to be
+    embedded in a larger pattern: ``placeholder_pattern("PERSON") + r"\s*,\s*$"``."""
+    unknown = set(types) - set(TYPES)
+    if unknown:
+        raise ValueError(f"not placeholder types: {sorted(unknown)}")
+    # Non-capturing, so a caller's own groups (and re.split / re.findall) are not disturbed.
+    return _PATTERN.replace("(", "(?:") % "|".join(types or TYPES)
 
 
 def format_placeholder(type_: str, number: int) -> str:

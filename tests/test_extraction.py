@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from assistant.extraction import FIELD_NAMES, SECTIONS, ExtractionError, extract
 from assistant.extraction.dates import parse_appointment
+from redaction.placeholders import placeholder_pattern
 from assistant.extraction.lexicons import CONTACT_TYPES, DRUG_WORDS, NEEDS, RISKS
 from assistant.extraction.nlp import MAX_CHARS
 
@@ -31,7 +32,7 @@ def redacted(item: dict) -> str:
     for n, p in enumerate([p for p in item["pii"] if p["type"] == "PERSON"], 1):
         for tok in p["leak_tokens"]:
             text = re.sub(rf"\b{tok}\b", f"[PERSON_{n}]", text, flags=re.IGNORECASE)
-    text = re.sub(r"\[PERSON_(\d+)\] \[PERSON_\1\]", r"[PERSON_\1]", text)
+    text = re.sub(r"(%s) \1" % placeholder_pattern("PERSON"), r"\1", text)   # "[PERSON_1] [PERSON_1]": one name
     return text
 
 

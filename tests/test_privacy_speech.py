@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from assistant import paths
 from assistant.cli import cli
 from assistant.store import Store
+from redaction.placeholders import PLACEHOLDER_RE, placeholder_pattern
 
 DICTATION = ("Office visit today with Sarah Mabey, born on the second of April nineteen ninety. "
              "Mrs Mabey said she has been looking for work at the garden centre. "
@@ -37,8 +38,8 @@ def _leaks(needles: list[bytes]) -> list[str]:
 def _needles(note: dict) -> list[bytes]:
     """The dictation's words as stored (fragments between placeholders), its placeholders, what was typed."""
     text = note["transcript"] + " " + note["whisper_transcript"]
-    fragments = [x.strip() for x in re.split(r"\[[A-Z_]+_\d+\]|[.,;!?]", text) if len(x.strip()) >= 12]
-    placeholders = sorted(set(re.findall(r"\[[A-Z_]+_\d+\]", text)))
+    fragments = [x.strip() for x in re.split(placeholder_pattern() + r"|[.,;!?]", text) if len(x.strip()) >= 12]
+    placeholders = sorted({m.group(0) for m in PLACEHOLDER_RE.finditer(text)})
     assert fragments and placeholders
     return [x.encode() for x in fragments] + [p.encode() for p in placeholders] + TYPED_SECRETS
 
@@ -111,8 +112,8 @@ def test_a_known_name_whisper_mishears_next_to_a_name_cue_is_redacted(speak):
     assert any(sounds_like(w, "Mabey") for w in words), heard   # Whisper wrote the name or a sound-alike
     plain = redact(heard).text
     known = redact(heard, known=CaseIdentifiers(names=["Peter Mabey"])).text
-    toks = re.findall(r"\[[A-Z_]+_\d+\]|[A-Za-z']+", known)
+    toks = re.findall(placeholder_pattern() + r"|[A-Za-z']+", known)
     for k, w in enumerate(toks):   # no sound-alike of the name is left after the cue "Mr"
         assert not (k and toks[k - 1].lower() == "mr" and sounds_like(w, "Mabey")), known
     assert "Mr [PERSON_1]" in known.replace("Mr. ", "Mr ") and \
-        len(re.findall(r"\[PERSON_\d+\]", known)) >= len(re.findall(r"\[PERSON_\d+\]", plain))
+        len(re.findall(placeholder_pattern("PERSON"), known)) >= len(re.findall(placeholder_pattern("PERSON"), plain))

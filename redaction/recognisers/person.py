@@ -9,6 +9,7 @@ import re
 
 from redaction.analysis import Analysis, PhraseIndex, is_common_word
 from redaction.model import Entity
+from redaction.placeholders import placeholder_pattern
 from redaction.recognisers.address import NEEDS_NUMBER, STREET_WORDS
 from redaction.recognisers.base import Recogniser
 from redaction.spoken import Token
@@ -77,6 +78,7 @@ _PRONOUNS = frozenset({"she", "he", "they", "she's", "he's", "they're", "she'll"
                        "he'd", "they'd", "who", "her", "him", "them"})
 # Words before the opening name ("Right, this is, um, ...") and the contact types said after it.
 _OPENING_FILLERS = frozenset("right okay ok so um uh er erm this is it's for yeah and then".split())
+_PERSON = placeholder_pattern("PERSON")   # a name already redacted: "[PERSON_1], Seun"
 _FILLERS = frozenset("um uh er erm her ah eh".split())      # Whisper writes "er" as "her"
 _AGENT_VERBS = frozenset("said says told rang phoned texted can't couldn't won't wants agreed thinks".split())
 # Around a word used as the verb it also is: "I hope", "we'd hope to", "hope that".
@@ -197,7 +199,7 @@ class PersonRecogniser(Recogniser):
             if is_common_word(w):
                 # A capitalised common word is a name only in the tightest shapes: a nickname beside a
                 # redacted name ("[PERSON_1], Paddy, office") or before its relation ("Jack, the eldest").
-                after_name = re.search(r"\[PERSON_\d+\]\s*,\s*$", a.text[max(0, t.start - 16):t.start])
+                after_name = re.search(_PERSON + r"\s*,\s*$", a.text[max(0, t.start - 16):t.start])
                 if k and k + 1 < n and (
                         (toks[k + 1].raw in (",", ".") and (after_name or self._relation_after(toks, k + 1)))
                         or (after_name and toks[k + 1].lower in _AFTER_NICKNAME)):   # "[PERSON_1], Mo at his flat"
@@ -211,9 +213,9 @@ class PersonRecogniser(Recogniser):
             nxt = [x.lower for x in toks[j:j + 3]]
             if j - k >= 2:
                 out.append((k, j, 0.7))                                   # "Emeka Nwosu"
-            elif re.search(r"\[PERSON_\d+\]\s*,?\s*$", before):
+            elif re.search(_PERSON + r"\s*,?\s*$", before):
                 out.append((k, j, 0.7))                                   # "[PERSON_1], Seun"
-            elif re.match(r"\s*,\s*(?:not|no|sorry)\s*,?\s*\[PERSON_\d+\]", a.text[toks[j - 1].end:]):
+            elif re.match(r"\s*,\s*(?:not|no|sorry)\s*,?\s*" + _PERSON, a.text[toks[j - 1].end:]):
                 out.append((k, j, 0.7))                                   # "Clive, not [PERSON_1]"
             elif self._relation_after(toks, j):
                 out.append((k, j, 0.7))                                   # "Anjali, his wife"
