@@ -94,6 +94,29 @@ def test_stream_commits_monotonically_and_matches_batch_then_stores_the_note(spe
 
 @pytest.mark.slow
 @pytest.mark.spacy
+def test_stop_takes_the_running_decode_as_final_when_it_heard_all_the_speech(speak):
+    """Stop pressed while the worker decodes a buffer that already holds all the speech: Stop waits
+    for that decode instead of decoding the buffer once more, and its words are the final ones."""
+    from assistant.transcribe import transcribe
+
+    text = "He agreed to bring his tenancy letter on Friday."
+    samples = np.concatenate([load_audio(speak(text)), np.zeros(16000, dtype=np.float32)])
+    store = Store()
+    stream = DictationStream("jsmith", store.grant_consent("jsmith"), "2026-03-09", store=store)
+    stream.feed(samples)                              # all at once: the worker's first decode hears it all
+    deadline = time.monotonic() + 30
+    while stream._inflight == 0 and stream.stats.decodes == 0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert stream._inflight, "the worker did not start decoding"
+    transcript, _ = stream.finish_transcript()
+    assert stream.stats.stop["final"] == "decode in flight" and stream.stats.decodes == 1, (stream.stats.stop, stream.stats.decodes)
+    assert transcript.text == stream.committed_text() and not stream.pending_text()
+    assert score_utterance(normalise(transcribe(samples).text), normalise(transcript.text)).wer <= 0.10
+    stream.discard()
+
+
+@pytest.mark.slow
+@pytest.mark.spacy
 @pytest.mark.shared
 def test_stream_on_real_speech_is_as_accurate_as_batch(real_speech):
     from assistant.transcribe import transcribe

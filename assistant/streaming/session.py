@@ -124,6 +124,9 @@ class DictationStream:
         self.stats = StreamStats()
         self.capped = self.revoked = False
         self._stopping = False
+        self._inflight = 0                 # samples the worker's running decode heard (0: none running)
+        self._stop_need: int | None = None # at Stop: samples a final hypothesis must have heard
+        self._worker_final = False         # at Stop: the running decode heard all speech and was made final
         self._ner_cache: dict = {}         # spaCy's entities per chunk of committed text (redact ahead)
         self._redacted_chars = 0
         self._cond = threading.Condition()
@@ -207,7 +210,11 @@ class DictationStream:
                 # Behind (a loaded machine): decode at most max_buffer_s, not all that arrived, so
                 # a decode never spans two Whisper windows and gets slower still.
                 n = min(self._n, self._buf_start + int(self.options.max_buffer_s * SAMPLE_RATE))
-            self._step(n, final=False, behind=n < self._n)
+                self._inflight = n
+            try:
+                self._step(n, final=False, behind=n < self._n)
+            finally:
+                self._inflight = 0
             self._redact_ahead()
 
     def _masked_buffer(self, n: int) -> np.ndarray:
@@ -251,7 +258,11 @@ class DictationStream:
         words, seg_ends = self._decode(buf, final)
         with self._state:
             if self._stopping and not final:
-                return                     # Stop was pressed meanwhile: its own tail decides
+                # Stop was pressed meanwhile. If this decode heard all the speech, it is as good as
+                # the decode Stop would start (the same buffer, all speech in it), and it is done sooner.
+                if self._stop_need is None or n < self._stop_need:
+                    return                 # it heard too little: Stop's own tail decode decides
+                final, self._worker_final = True, True
             new = self.agreement.commit_all(words) if final else self.agreement.update(words)
             self._decoded_to = n
             now = time.monotonic()
@@ -335,22 +346,26 @@ class DictationStream:
         SpeakerCheck) without storing a note (``stop`` stores it; a benchmark may ``discard``).
 
         The tail is decoded again only when no hypothesis has seen all of the speech: if the last
-        decode covered audio past the end of speech
-        (Silero VAD, a few milliseconds), its uncommitted words are taken as they are. Otherwise the
-        buffer is decoded once more (a running decode is not used: it heard too little)."""
+        decode covered audio past the end of speech (Silero VAD, a few milliseconds), its
+        uncommitted words are taken as they are; if the decode running in the worker heard past
+        it, Stop waits for that decode and takes it as final. Otherwise the buffer is decoded once
+        more (after the running decode, which heard too little: the model decodes one at a time)."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
         t0 = time.perf_counter()
-        with self._cond, self._state:    # _state: a decode finishing now either lands before, or is dropped
+        with self._cond, self._state:    # _state: a decode finishing now either lands before, or waits for need
             self._stopping = True
             self._cond.notify()
             n, decoded_to = self._n, self._decoded_to
-        need = self._speech_end(n)       # samples a final hypothesis must have heard; None: no speech left
+            need = self._speech_end(n)   # samples a final hypothesis must have heard; None: no speech left
+            self._stop_need, inflight = need, self._inflight
         how = "none"
         if need is not None and decoded_to >= need:
             how = "last hypothesis"
             with self._state:
                 self.agreement.commit_all(self.agreement.pending)
+        elif need is not None and inflight >= need and self._wait_for_worker():
+            how = "decode in flight"     # the worker's running decode heard all speech and was made final
         elif need is not None:
             # The buffer is decoded once more, whole (a tail decoded alone from the last committed
             # word, with the committed text as its prompt, repeated that text: +41 WER points).
@@ -363,6 +378,12 @@ class DictationStream:
         self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
+
+    def _wait_for_worker(self) -> bool:
+        """Wait for the worker's running decode to end; True if it was made final (it heard all speech)."""
+        if self._worker.ident is not None:
+            self._worker.join()
+        return self._worker_final
 
     def _speech_end(self, n: int) -> int | None:
         """The sample a final hypothesis must reach: the end of the last speech after the committed
