@@ -317,17 +317,17 @@ def _text_stages(store: Store, rec: dict, transcript, timing: dict, ner_cache: d
 
 def _note_payload(rec, transcript, tr_d, red_d, ext_d, check_d, timing) -> dict:
     """The note as the store keeps it: redacted text, words and evidence with audio times."""
-    from redaction.placeholders import redacted_words, render_dicts, to_original
+    from redaction.placeholders import OffsetMap, redacted_words, render_dicts
 
     ents = [{k: e[k] for k in ("type", "start", "end", "placeholder", "recogniser", "score") if k in e}
             for e in red_d["entities"]]
     text, ents = render_dicts(transcript.text, ents)   # the one renderer: the same text redact() gave
     words = redacted_words([asdict(w) for w in transcript.words], ents, text)
-    fields = {}
+    fields, offsets = {}, OffsetMap(ents)
     for name, f in ext_d["fields"].items():
         evidence = []
         for ev in f.get("evidence", []):
-            span = transcript.time_of_span(to_original(ev["start"], ents), to_original(ev["end"], ents, at_end=True))
+            span = transcript.time_of_span(offsets.to_original(ev["start"]), offsets.to_original(ev["end"], at_end=True))
             evidence.append({**ev, "t0": span[0] if span else None, "t1": span[1] if span else None})
         fields[name] = {"value": f.get("value"), "evidence": evidence, "reason": f.get("reason")}
     return {"contact_date": rec["contact_date"], "transcript": tr_d, "redacted_text": text, "words": words,

@@ -20,7 +20,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 __all__ = ["TYPES", "PLACEHOLDER_RE", "placeholder_pattern", "format_placeholder", "parse_placeholder", "placeholder_key",
-           "apply_entities", "render_dicts", "rendered_spans", "to_original", "to_redacted", "remap_span", "redacted_words",
+           "apply_entities", "render_dicts", "rendered_spans", "OffsetMap", "to_original", "to_redacted", "remap_span", "redacted_words",
            "highest_numbers"]
 
 TYPES = ("PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "NI_NUMBER", "NHS_NUMBER",
@@ -146,27 +146,46 @@ def rendered_spans(entities: Sequence) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _carry(offset: int, pairs, at_end: bool) -> int:
-    """Map ``offset`` through (from_start, from_end, to_start, to_end) spans, sorted."""
-    shift = 0
-    for a, b, c, d in pairs:
-        if offset <= a:
-            break
-        if offset < b:
-            return d if at_end else c
-        shift = d - b
-    return offset + shift
+def _carry(offset: int, pairs, at_end: bool, starts: Sequence[int] | None = None) -> int:
+    """Map ``offset`` through (from_start, from_end, to_start, to_end) spans, sorted and disjoint.
+    ``starts`` (the spans' from_start, given when mapping many offsets through the same spans)
+    saves building it again: the lookup is a bisection, so a long note's words map in n log n."""
+    starts = [a for a, _, _, _ in pairs] if starts is None else starts
+    k = bisect.bisect_left(starts, offset) - 1          # the last span starting before offset
+    if k < 0:
+        return offset
+    a, b, c, d = pairs[k]
+    if offset < b:
+        return d if at_end else c
+    return offset + d - b
+
+
+class OffsetMap:
+    """Both offset maps of one set of entities, built once: for mapping many offsets (a long
+    note's evidence) without sorting the entities again for each one."""
+
+    def __init__(self, entities: Sequence):
+        self._forward = rendered_spans(entities)
+        self._backward = [(rs, rt, s, t) for s, t, rs, rt in self._forward]
+        self._starts = [s for s, _, _, _ in self._forward]
+        self._r_starts = [rs for rs, _, _, _ in self._backward]
+
+    def to_original(self, r_offset: int, at_end: bool = False) -> int:
+        return _carry(r_offset, self._backward, at_end, self._r_starts)
+
+    def to_redacted(self, offset: int, at_end: bool = False) -> int:
+        return _carry(offset, self._forward, at_end, self._starts)
 
 
 def to_original(r_offset: int, entities: Sequence, at_end: bool = False) -> int:
     """Offset in the rendering -> offset in the input. Inside a placeholder: the start of the value
     it replaced, or its end with ``at_end`` (for the end of a span)."""
-    return _carry(r_offset, [(rs, rt, s, t) for s, t, rs, rt in rendered_spans(entities)], at_end)
+    return OffsetMap(entities).to_original(r_offset, at_end)
 
 
 def to_redacted(offset: int, entities: Sequence, at_end: bool = False) -> int:
     """Offset in the input -> offset in the rendering (inside a value: its placeholder's edge)."""
-    return _carry(offset, rendered_spans(entities), at_end)
+    return OffsetMap(entities).to_redacted(offset, at_end)
 
 
 def remap_span(start: int, end: int, old: Sequence, new: Sequence) -> tuple[int, int]:
@@ -201,7 +220,7 @@ def redacted_words(words: list[dict], entities: Sequence, rendered: str) -> list
             last_entity = hit
             continue
         last_entity = None
-        s, t = to_redacted(w["char_start"], entities), to_redacted(w["char_end"], entities, at_end=True)
+        s, t = _carry(w["char_start"], spans, False, starts), _carry(w["char_end"], spans, True, starts)
         out.append({"word": rendered[s:t], "start": w["start"], "end": w["end"],
                     "probability": w["probability"], "char_start": s, "char_end": t})
     return out

@@ -123,12 +123,17 @@ def _listed_keys() -> dict[str, str]:
     return {normalise_name(a): a for a in AGENCIES if len(normalise_name(a)) >= _FUZZY_MIN}
 
 
+@lru_cache(maxsize=1)
+def _all_keys() -> tuple[str, ...]:
+    """Every listed agency, normalised once (not once per span tried: a long note tries thousands)."""
+    return tuple(k for k in map(normalise_name, AGENCIES) if len(k) >= 2)
+
+
 def listed_agency(name: str) -> str | None:
     """The listed agency a heard name is a mishearing of, or None (also when it is listed as heard)."""
     key = normalise_name(name)
     keys = _listed_keys()
-    if len(key) < _FUZZY_MIN or any(k in key or key in k for k in keys) or \
-            any(normalise_name(a) in key for a in AGENCIES if len(normalise_name(a)) >= 2):
+    if len(key) < _FUZZY_MIN or any(k in key or key in k for k in keys) or any(k in key for k in _all_keys()):
         return None
     best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(key)))
     if not best or not _words_align(name, keys[best[0]]):
