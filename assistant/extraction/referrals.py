@@ -178,36 +178,108 @@ _REFER_OBJECT = {"him", "her", "them", "me", "myself", "himself", "herself", "th
                  "with", "into", "onto", "up"}
 
 
-def _named_after_referral(p: Parsed, chunks_of=None) -> list[tuple[int, int]]:
+# How a corrected name is said after the correction marker: "..., no, sorry, it's the X now", "..., no,
+# actually, I said X", "..., no, it was X".
+_REPAIR_LEADS = (("it", "'s"), ("it", "is"), ("it", "was"), ("i", "said"), ("i", "mean"), ("i", "meant"),
+                 ("that", "'s"), ("make", "that"))
+_REPAIR_MARKERS = {"no", "sorry", "actually", "rather", "oh"}
+
+
+def _blank(p: Parsed, i: int) -> bool:
+    return p.doc[i].is_space or p.clean[p.doc[i].idx] == " "
+
+
+def _skip_object(p: Parsed, j: int) -> int:
+    """Past "him to the", blanked disfluencies, pauses and a filler Whisper wrote as "or" ("to, or, to")."""
+    doc = p.doc
+    while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or _blank(p, j) or doc[j].text == ","
+                            or (doc[j].lower_ == "or" and j + 1 < len(doc) and doc[j + 1].text == ",")):
+        j += 1
+    return j
+
+
+def _repair_lead(doc, j: int) -> int:
+    """The index after a repair's lead words at ``j`` ("it's", "I said"), or ``j`` when there are none."""
+    for a, b in _REPAIR_LEADS:
+        if j + 1 < len(doc) and doc[j].lower_ == a and doc[j + 1].lower_ == b:
+            return j + 2
+    return j
+
+
+def _after_repair(p: Parsed, k: int) -> int | None:
+    """When the name ending at token ``k`` is corrected ("the Acme Trust, no, sorry, it's the Bravo Trust
+    now", "to mine, no, actually, I said ..."), the index where the corrected name starts; else None.
+    The last stated name is the one the officer meant."""
+    doc, i, marked = p.doc, k, False
+    while i < len(doc) and i - k <= 6 and (doc[i].text == "," or doc[i].lower_ in _REPAIR_MARKERS or _blank(p, i)):
+        marked = marked or doc[i].lower_ in ("no", "sorry", "actually")
+        i += 1
+    if not marked or i >= len(doc):
+        return None
+    lead = _repair_lead(doc, i)
+    # Without lead words only a capitalised name is read as the repair ("to Acme, no, Bravo").
+    if lead == i and not doc[i].text[:1].isupper():
+        return None
+    j = _skip_object(p, lead)
+    if j >= len(doc) or doc[j].pos_ in ("PRON", "AUX") or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound"):
+        return None
+    return j
+
+
+def _named_after_referral(p: Parsed, cues: dict[int, int] | None = None,
+                          superseded: set[int] | None = None) -> list[tuple[int, int]]:
     """Any name right after "referred (him) to" / "signposted (her) to" / "a referral to" is the agency,
     listed or not ("self refer to Forward Leeds", "signposted him to GamCare", "We Are With You"):
-    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies."""
+    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies.
+    A name the officer corrects is replaced by the corrected one; ``cues`` gets {name token: referral
+    word} for every name, whose parse the correction has often broken, and ``superseded`` the tokens of
+    every name corrected away."""
     doc, out = p.doc, []
     for t in doc:
         if not _is_referral_word(doc, t):
             continue
-        j = t.i + 1
-        while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or doc[j].is_space or p.clean[doc[j].idx] == " "):
-            j += 1
-        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "VERB", "AUX"):
+        j = _skip_object(p, t.i + 1)
+        # The first name already blanked as a correction: "referred him to (Acme, no, sorry,) it's Bravo".
+        if j > t.i + 1 and any(_blank(p, i) for i in range(t.i + 1, j)):
+            j = _skip_object(p, _repair_lead(doc, j))
+        if j < len(doc) and doc[j].pos_ == "PRON":
+            j = _after_repair(p, j + 1) or j
+        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "AUX") \
+                or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound"):
             continue
-        misheard = next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
-                         doc[j:j + k]) and listed_agency(doc[j:j + k].text)), None)
-        if misheard:              # "signposted him to citizens and mice" (Citizens Advice)
-            out.append((j, misheard))
+        e = _name_end(p, j)
+        if e is None:
             continue
-        e = j
-        while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
-                and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
-            e += 1
-        if e == j:
-            chunk = next((c for c in doc.noun_chunks if c.start == j), None)
-            if chunk is None or chunk.root.pos_ == "PRON" or len(chunk) > 5:
-                continue
-            e = chunk.end
+        r = _after_repair(p, e)
+        if r is not None and "[" not in p.text[doc[r].idx:doc[r].idx + 1]:
+            if superseded is not None:
+                superseded.update(range(j, e))
+            j, e = r, _name_end(p, r) or r + 1
         if not any(doc[i].lower_ in _OWN for i in range(j, e)):
             out.append((j, e))
+            if cues is not None:
+                cues.update({i: t.i for i in range(j, e)})
     return out
+
+
+def _name_end(p: Parsed, j: int) -> int | None:
+    """The end of the agency's name starting at ``j``: a listed name misheard, a run of capitalised
+    words, or the noun phrase there."""
+    doc = p.doc
+    misheard = next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
+                     doc[j:j + k]) and listed_agency(doc[j:j + k].text)), None)
+    if misheard:              # "signposted him to citizens and mice" (Citizens Advice)
+        return misheard
+    e = j
+    while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
+            and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
+        e += 1
+    if e == j:
+        chunk = next((c for c in doc.noun_chunks if c.start <= j < c.end and c.root.i >= j), None)
+        if chunk is None or chunk.root.pos_ == "PRON" or chunk.end - j > 5:
+            return None
+        e = chunk.end
+    return e
 
 
 def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
@@ -251,7 +323,9 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
-    mentions += _named_after_referral(p, chunks_of=None)
+    named_cue: dict[int, int] = {}
+    superseded: set[int] = set()
+    mentions += _named_after_referral(p, named_cue, superseded)
     mentions += _let_know(p)
     covered = {i for s, e in mentions for i in range(s, e)}
     mentions += [(s, e) for s, e in _fuzzy_mentions(p) if not any(i in covered for i in range(s, e))]
@@ -261,6 +335,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     for chunk in chunks:
         if chunk.root.lower_ in AGENCY_HEADS and not any(i in covered for i in range(chunk.start, chunk.end)):
             mentions.append((chunk.start, chunk.end))
+    # A name the officer corrected is not referred to ("the Acme Project, no, sorry, it's the Bravo Project").
+    mentions = [(s, e) for s, e in mentions if not any(i in superseded for i in range(s, e))]
     # Names said back to back are one ("the council" + "housing options team").
     mentions.sort()
     merged: list[tuple[int, int]] = []
@@ -285,6 +361,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         cue = _governing_cue(doc, s_tok, e_tok, cue_hits)
         if cue is None:
             cue = _plan_cue(doc, s_tok, e_tok)
+        if cue is None:
+            cue = next((named_cue[i] for i in range(s_tok, e_tok) if i in named_cue), None)
         if cue is None:
             continue
         s_tok, e_tok = _trim(p, s_tok, e_tok)
