@@ -40,3 +40,27 @@ def test_the_last_stated_agency_is_the_referral(text, agency):
 
 def test_a_correction_that_is_not_a_name_keeps_the_referral():
     assert fields(OPEN + "I signposted him to the food bank, no question about it.")["referrals"] == ["food bank"]
+
+
+# -- the next appointment in Whisper's shapes -----------------------------------------------------
+@pytest.mark.parametrize("said, want", [
+    # a correction with no pause written: the last stated time wins
+    ("Next appointment Friday at 10 well say half 10, to fit round her course.", "2026-03-13T10:30"),
+    ("Next one the 19th at 2 well quarter past 2 in the office.", "2026-03-19T14:15"),
+    # the words before the day garbled: an ordinal in digits, or after "a", right before "at"
+    ("Next appointment to see his of 18th at 3 in the office.", "2026-03-18T15:00"),
+    ("Next appointment on a twelfth at 9, here.", "2026-03-12T09:00"),
+])
+def test_appointment_times_whisper_runs_together(said, want):
+    assert fields(OPEN + said)["next_appointment"] == want
+
+
+def test_doing_well_is_no_correction():
+    assert fields(OPEN + "He is doing well. Next appointment Friday at 10 as well.")["next_appointment"] \
+        == "2026-03-13T10:00"
+    assert fields(OPEN + "Next appointment is his fifth at the office.")["next_appointment"] is None
+
+
+def test_same_time_said_as_a_sentence_after_the_day():
+    text = "Office appointment, booked for half two, he attended on time. Next appointment, Thursday week. Same time."
+    assert fields(text)["next_appointment"] == "2026-03-19T14:30"

@@ -99,7 +99,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
             h, m = map(int, re.split(r"[:.]", w))
             out.append(_Tok("TIME", (h, m), s, e) if h < 24 and m < 60 else _Tok("WORD", lw, s, e, lw))
         elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and not (lw == "1st" and nxt == "thing"):
-            out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e))
+            out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e, lw))
         elif lw.isdigit():
             out.append(_Tok("NUM", int(lw), s, e, lw))
         elif lw in _TENS and nxt in _ORDS and _ORDS[nxt] < 10:
@@ -245,6 +245,12 @@ def _day_month(toks: list[_Tok]) -> tuple[int | None, int | None, list[int]]:
         return None, toks[months[0]].value, [months[0]]
     for i, t in enumerate(toks):
         if t.kind == "ORD" and 1 <= t.value <= 31 and i > 0 and (_is(toks[i - 1], "the") or toks[i - 1].kind == "WD"):
+            return t.value, None, [i]
+    # Whisper garbles the words before the day ("Tuesday the fifth at ten" as "to name a fifth at 10",
+    # "... of 5th at 10"): an ordinal written in digits, or after "a", said right before "at".
+    for i, t in enumerate(toks[:-1]):
+        digits = t.word[:1].isdigit()
+        if t.kind == "ORD" and 1 <= t.value <= 31 and _is(toks[i + 1], "at") and (digits or (i and _is(toks[i - 1], "a"))):
             return t.value, None, [i]
     # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten".
     for i, t in enumerate(toks[1:], 1):

@@ -113,8 +113,9 @@ def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
     if after is not None:
         lone = span.start == sent.start and len(text[cue.end():end].strip(" .,:;")) < 4
         # A short sentence of date words after it: "Same time in a fortnight. Ten o'clock."
+        # "Next appointment, Tuesday week. Same time." too.
         short_date = len([t for t in after if not t.is_punct and not t.is_space]) <= 4 \
-            and _DATEISH.search(after.text) is not None
+            and (_DATEISH.search(after.text) is not None or re.search(r"\bsame\s+time\b", after.text, re.I))
         if lone or short_date or after.text[:1].islower() or _TIME_START.match(text, after.start_char):
             end, sent = after.end_char, after
     # An aside between the cue and the date ("Next one. She can't do early because of the shifts. So the
