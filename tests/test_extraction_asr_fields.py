@@ -64,3 +64,41 @@ def test_doing_well_is_no_correction():
 def test_same_time_said_as_a_sentence_after_the_day():
     text = "Office appointment, booked for half two, he attended on time. Next appointment, Thursday week. Same time."
     assert fields(text)["next_appointment"] == "2026-03-19T14:30"
+
+
+# -- referrals: listed names Whisper splits at other word boundaries --------------------------------
+@pytest.mark.parametrize("text, listed", [
+    # "signposted her to" heard with "for" for "her"; the name split into other words
+    ("So I've composted for to sit in an advice about the fines.", "citizens advice"),
+    ("I've signposted him to citizen that lies for the debt letters.", "citizens advice"),
+    ("I put a referral in to change real life this week.", "change grow live"),
+])
+def test_a_listed_agency_split_into_other_words_sounds_like_it(text, listed):
+    x = extract(OPEN + text, TUESDAY)
+    assert x.fields["referrals"].value == [listed]
+
+
+@pytest.mark.parametrize("heard", ["forward leads", "mental health nurse", "housing officer", "sit in a car",
+                                   "the council tax", "careers advice"])
+def test_sound_alike_needs_the_words_to_agree(heard):
+    from assistant.extraction.referrals import listed_agency
+
+    assert listed_agency(heard) is None
+
+
+def test_a_correction_after_what_the_referral_is_for():
+    # the purpose said first, then the correction: the corrected agency only
+    assert fields(OPEN + "I signposted her to the food bank for the vouchers, or no, citizens advice.")["referrals"] \
+        == ["citizens advice"]
+    # across Whisper's full stop, and in another spelling of the listed name
+    assert fields(OPEN + "I signposted him to the food bank for the vouchers. Or, no, citizen's advice. He's fine."
+                  )["referrals"] == ["citizen's advice"]
+    # what it is for is no agency, and no correction follows
+    assert fields(OPEN + "I referred him for an assessment.")["referrals"] == []
+
+
+def test_a_sound_alike_must_end_like_the_listed_name():
+    from assistant.extraction.referrals import listed_agency
+
+    assert listed_agency("mental health has") is None        # "... the mental health has needed it"
+    assert listed_agency("talking there is") == "talking therapies"

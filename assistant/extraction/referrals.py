@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import jellyfish
 from rapidfuzz import fuzz, process
 
 from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
@@ -82,7 +83,8 @@ def _is_referral_word(doc, t) -> bool:
         return True
     obj = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
     to = doc[t.i + 2].lower_ if t.i + 2 < len(doc) else ""
-    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them") \
+    # "for" is Whisper's "her" here ("composted for to ...").
+    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them", "for") \
         and to in ("to", "onto", "into")
 
 
@@ -131,9 +133,36 @@ def listed_agency(name: str) -> str | None:
             any(normalise_name(a) in key for a in AGENCIES if len(normalise_name(a)) >= 2):
         return None
     best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(key)))
-    if not best or not _words_align(name, keys[best[0]]):
-        return None
-    return keys[best[0]]
+    if best and _words_align(name, keys[best[0]]):
+        return keys[best[0]]
+    return _sounds_like(name, key, keys)
+
+
+def _sound(text: str) -> str:
+    """The Metaphone code of the letters run together: Whisper splits an unfamiliar name at other word
+    boundaries ("citizens advice" as "sit in an advice"), which letters alone hardly match."""
+    return jellyfish.metaphone("".join(ch for ch in text.lower() if ch.isalpha()))
+
+
+def _sounds_like(name: str, key: str, keys: dict[str, str]) -> str | None:
+    """A listed agency the heard words sound like: codes close, the letters not far off, the same
+    opening sound, and every longer word heard close to a listed word (so "forward leads" is not
+    the "forward trust")."""
+    name = re.sub(r"^(?:(?:the|a|an|to|for)\s+)+", "", name.lower())      # "the some irritants"
+    heard, letters = _sound(name), "".join(ch for ch in name if ch.isalpha())
+    for k, listed in keys.items():
+        code = _sound(listed)
+        if heard[:2] != code[:2] or fuzz.ratio(heard, code) < 75 or max(fuzz.ratio(key, k), fuzz.ratio(letters, k)) < 65:
+            continue
+        words = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
+        # The name's last word is heard at the end too ("mental health has" is no "mental health team").
+        said = re.findall(r"[a-z]+", name)
+        if not words or max(fuzz.ratio(words[-1], said[-1]), fuzz.ratio(words[-1], "".join(said[-2:]))) < 50:
+            continue
+        if all(fuzz.ratio(w, y) >= 50 for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 5
+               for y in [max(words, key=lambda y: fuzz.ratio(w, y))]):
+            return listed
+    return None
 
 
 def _words_align(heard: str, listed: str) -> bool:
@@ -211,19 +240,38 @@ def _after_repair(p: Parsed, k: int) -> int | None:
     now", "to mine, no, actually, I said ..."), the index where the corrected name starts; else None.
     The last stated name is the one the officer meant."""
     doc, i, marked = p.doc, k, False
-    while i < len(doc) and i - k <= 6 and (doc[i].text == "," or doc[i].lower_ in _REPAIR_MARKERS or _blank(p, i)):
+    # What the referral is for, said before the correction: "to step change for the debts, or no, ...".
+    if i < len(doc) and doc[i].lower_ == "for":
+        i = next((c for c in range(i + 1, min(len(doc), i + 6)) if doc[c].text in (",", ".")), None)
+        if i is None:
+            return None
+    k = i
+    while i < len(doc) and i - k <= 6 and (doc[i].text in (",", ".") or doc[i].lower_ in _REPAIR_MARKERS | {"or"}
+                                           or _blank(p, i)):
         marked = marked or doc[i].lower_ in ("no", "sorry", "actually")
         i += 1
     if not marked or i >= len(doc):
         return None
     lead = _repair_lead(doc, i)
-    # Without lead words only a capitalised name is read as the repair ("to Acme, no, Bravo").
-    if lead == i and not doc[i].text[:1].isupper():
+    # Without lead words only a capitalised or a listed name is read as the repair ("to Acme, no, Bravo",
+    # "..., or no, citizens advice").
+    if lead == i and not doc[i].text[:1].isupper() and _listed_end(p, i) is None:
         return None
     j = _skip_object(p, lead)
     if j >= len(doc) or doc[j].pos_ in ("PRON", "AUX") or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound"):
         return None
     return j
+
+
+def _listed_end(p: Parsed, j: int) -> int | None:
+    """The end of a listed agency (as listed, or misheard) starting at token ``j``, or None."""
+    agencies, _ = _matchers()
+    doc = p.doc
+    hit = next((h.end for h in agencies(doc) if h.start == j), None)
+    # Misheard, or listed but in another spelling ("citizen's advice").
+    return hit or next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
+                        doc[j:j + k]) and (listed_agency(doc[j:j + k].text) or normalise_name(doc[j:j + k].text)
+                                           in _listed_keys())), None)
 
 
 def _named_after_referral(p: Parsed, cues: dict[int, int] | None = None,
@@ -238,14 +286,15 @@ def _named_after_referral(p: Parsed, cues: dict[int, int] | None = None,
     for t in doc:
         if not _is_referral_word(doc, t):
             continue
-        j = _skip_object(p, t.i + 1)
+        # "composted for to": Whisper's "for" for "her"
+        j = _skip_object(p, t.i + (2 if doc[t.i + 1:t.i + 3].text.lower() == "for to" else 1))
         # The first name already blanked as a correction: "referred him to (Acme, no, sorry,) it's Bravo".
         if j > t.i + 1 and any(_blank(p, i) for i in range(t.i + 1, j)):
             j = _skip_object(p, _repair_lead(doc, j))
         if j < len(doc) and doc[j].pos_ == "PRON":
             j = _after_repair(p, j + 1) or j
         if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "AUX") \
-                or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound"):
+                or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound" and _listed_end(p, j) is None):
             continue
         e = _name_end(p, j)
         if e is None:
@@ -266,10 +315,9 @@ def _name_end(p: Parsed, j: int) -> int | None:
     """The end of the agency's name starting at ``j``: a listed name misheard, a run of capitalised
     words, or the noun phrase there."""
     doc = p.doc
-    misheard = next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
-                     doc[j:j + k]) and listed_agency(doc[j:j + k].text)), None)
-    if misheard:              # "signposted him to citizens and mice" (Citizens Advice)
-        return misheard
+    listed = _listed_end(p, j)
+    if listed:                # also misheard: "signposted him to citizens and mice" (Citizens Advice)
+        return listed
     e = j
     while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
             and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
@@ -305,7 +353,9 @@ def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
 def _trim(p: Parsed, start: int, end: int) -> tuple[int, int]:
     # Blanked disfluencies are no part of a name: "the, um, housing options team".
     blank = lambda i: p.doc[i].is_space or p.clean[p.doc[i].idx] == " "  # noqa: E731
-    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct or blank(start)):
+    # A correction's marker is no part of the name after it either: "Or, no, citizens advice".
+    while start < end and (p.doc[start].lower_ in _DROP | _REPAIR_MARKERS | {"or"} or p.doc[start].is_punct
+                           or blank(start)):
         start += 1
     while end > start and (p.doc[end - 1].is_punct or blank(end - 1)):
         end -= 1
