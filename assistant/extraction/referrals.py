@@ -168,7 +168,8 @@ def _sounds_like(name: str, key: str, keys: dict[str, str]) -> str | None:
 def _words_align(heard: str, listed: str) -> bool:
     """Every longer word on each side sounds like one on the other: "mental health nurse" is not the
     "mental health team" (a whole word differs), "changed road line" is "change grow live"."""
-    a = [w for w in re.findall(r"[a-z]+", heard.lower()) if len(w) >= 3]
+    # Articles are no part of the heard name: "the" is not the listed "team".
+    a = [w for w in re.findall(r"[a-z]+", heard.lower()) if len(w) >= 3 and w not in _DROP]
     b = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
     close = lambda x, ys: any(fuzz.ratio(x, y) >= 50 for y in ys)  # noqa: E731
     return all(close(w, b) for w in a if len(w) >= 4) and all(close(w, a) for w in b if len(w) >= 4)
