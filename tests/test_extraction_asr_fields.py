@@ -103,3 +103,19 @@ def test_a_sound_alike_must_end_like_the_listed_name():
 
     assert listed_agency("the mental health was") is None    # "... because the mental health was asking"
     assert listed_agency("talk in therapies") == "talking therapies"
+
+
+def test_the_time_said_after_same_time_and_same_time_opening_the_next_sentence():
+    assert fields("Phone contact, I rang him, he answered. Next call the 19th, same time, 10. He's going to "
+                  "send his payslips.")["next_appointment"] == "2026-03-19T10:00"
+    assert fields("Office appointment, booked for ten, he attended on time. Next one Friday week. Same time in "
+                  "the office again.")["next_appointment"] == "2026-03-20T10:00"
+
+
+def test_the_new_appointment_said_by_its_type_after_a_missed_contact():
+    f = fields("This was meant to be a phone appointment at ten. I rang twice, no answer, so it's a failed to "
+               "attend. Office appointment Friday the 13th at 2 in person.")
+    assert f["next_appointment"] == "2026-03-13T14:00"
+    assert f["contact_type"] == "telephone"
+    # the opening names this contact's own type and day
+    assert fields("Office appointment Monday, he attended on time. He's doing well.")["next_appointment"] is None

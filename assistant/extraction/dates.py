@@ -362,6 +362,9 @@ def _bare_hour(toks: list[_Tok], used: set[int]):
         if time is not None:
             return time, idx
     i = max(used) + 1
+    # "the 17th, same time, ten": the time said after "same time" is the time.
+    while i < len(toks) and _is(toks[i], "same", "time"):
+        i += 1
     if i < len(toks) and toks[i].kind == "NUM" and 1 <= toks[i].value <= 12 and len(toks[i].word) <= 2:
         after = toks[i + 1] if i + 1 < len(toks) else None
         if not _is(after, "minutes", "mins", "hours", "weeks", "days", "of", "on"):
