@@ -119,3 +119,19 @@ def test_the_new_appointment_said_by_its_type_after_a_missed_contact():
     assert f["contact_type"] == "telephone"
     # the opening names this contact's own type and day
     assert fields("Office appointment Monday, he attended on time. He's doing well.")["next_appointment"] is None
+
+
+# -- referrals: contacting a service ---------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("I need to do a check with the housing team before he moves.", ["housing team"]),
+    ("I'll check with the drug service whether he's been going.", ["drug service"]),
+    ("I'll check with him about it later.", []),
+    ("I did a check on his address with the police.", []),
+    # an unlisted service named as a common noun right after "contact"
+    ("I'm going to contact trading standards about the loan shark tomorrow.", ["trading standards"]),
+    ("I'll contact the victim to let her know.", []),
+    ("I'll contact his mum tomorrow.", []),
+    ("I'll contact [PERSON_1] again tomorrow.", []),
+])
+def test_checking_with_or_contacting_a_service(text, want):
+    assert fields(OPEN + text)["referrals"] == want

@@ -12,7 +12,7 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
+from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, NEEDS, REFERRAL_CUES
 from assistant.extraction.negation import is_negated
 from assistant.extraction.nlp import LexiconMatcher, Parsed
 from assistant.extraction.regions import Regions
@@ -24,7 +24,7 @@ _agencies: LexiconMatcher | None = None
 _cues: LexiconMatcher | None = None
 _DROP = {"the", "a", "an", "local", "his", "her", "their", "our", "urgent", "new", "this", "that", "some", "both"}
 _OWN = {"my", "our"}
-_CUE_NOUNS = {"referral", "referrals", "details", "detail", "number", "information", "leaflet", "touch"}
+_CUE_NOUNS = {"referral", "referrals", "details", "detail", "number", "information", "leaflet", "touch", "check"}
 # Spellings that differ only between British and American English, and Whisper's possessives.
 _SPELLING = [(r"advisor", "adviser"), (r"program\b", "programme"), (r"counseling", "counselling"),
              (r"center", "centre"), (r"license", "licence"), (r"'s\b", ""), (r"\bchildrens\b", "children")]
@@ -331,6 +331,31 @@ def _name_end(p: Parsed, j: int) -> int | None:
     return e
 
 
+# People, not agencies, when contacted: "contact the victim", "contact his mum".
+_PEOPLE = {"victim", "victims", "neighbour", "neighbours", "landlord", "employer", "boss", "friend", "friends",
+           "person", "people", "family", "him", "her", "them", "mum", "mom", "dad"} | \
+    {w for w in NEEDS["relationships"] if " " not in w}
+
+
+def _contacted(p: Parsed, cues: dict[int, int]) -> list[tuple[int, int]]:
+    """The service the officer will contact, named as a common noun phrase right after the verb
+    ("I'm going to contact environmental health tomorrow"): unlisted names have no service word to
+    be found by. People are not agencies."""
+    doc, out = p.doc, []
+    chunks = {c.start: c for c in doc.noun_chunks}
+    for t in doc:
+        if t.lemma_.lower() != "contact" or t.pos_ != "VERB":
+            continue
+        j = _skip_object(p, t.i + 1)
+        chunk = chunks.get(j) or (chunks.get(j - 1) if j and doc[j - 1].lower_ in _DROP else None)
+        if chunk is None or chunk.root.pos_ != "NOUN" or len(chunk) > 4 or chunk.root.lower_ in _PEOPLE \
+                or any(x.lower_ in _OWN or x.lower_ in _PEOPLE or "[" in x.text for x in chunk):
+            continue
+        out.append((chunk.start, chunk.end))
+        cues.update({i: t.i for i in range(chunk.start, chunk.end)})
+    return out
+
+
 def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
     """The cue that governs the mention: an ancestor of it in the parse ("referred back to the drug
     service", "the details of StepChange"), or right before it when Whisper's punctuation broke the parse."""
@@ -378,6 +403,7 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     superseded: set[int] = set()
     mentions += _named_after_referral(p, named_cue, superseded)
     mentions += _let_know(p)
+    mentions += [m for m in _contacted(p, named_cue) if not any(s <= m[0] < e for s, e in mentions)]
     covered = {i for s, e in mentions for i in range(s, e)}
     mentions += [(s, e) for s, e in _fuzzy_mentions(p) if not any(i in covered for i in range(s, e))]
     covered = {i for s, e in mentions for i in range(s, e)}
