@@ -135,3 +135,15 @@ def test_the_new_appointment_said_by_its_type_after_a_missed_contact():
 ])
 def test_checking_with_or_contacting_a_service(text, want):
     assert fields(OPEN + text)["referrals"] == want
+
+
+def test_a_referral_restarted_after_no_is_read_at_the_second_cue():
+    assert fields(OPEN + "He was referred to, no, I'm posted to the food bank.")["referrals"] == ["food bank"]
+    assert fields(OPEN + "She was referred to no sign posted to the Acme Project.")["referrals"] == ["Acme Project"]
+    assert fields(OPEN + "I posted to the group about it.")["referrals"] == []
+
+
+def test_an_agencys_own_organisation_is_no_second_referral():
+    assert fields(OPEN + "I emailed the housing options team at the council as well.")["referrals"] \
+        == ["housing options team"]
+    assert fields(OPEN + "I'll ring the council and the food bank.")["referrals"] == ["council", "food bank"]

@@ -84,8 +84,13 @@ def _is_referral_word(doc, t) -> bool:
     obj = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
     to = doc[t.i + 2].lower_ if t.i + 2 < len(doc) else ""
     # "for" is Whisper's "her" here ("composted for to ...").
-    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them", "for") \
-        and to in ("to", "onto", "into")
+    if (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them", "for") \
+            and to in ("to", "onto", "into"):
+        return True
+    # "sign posted to", and "referred to, no, I'm posted to" (a restart after a referral word).
+    prev = [x.lower_ for x in doc[max(0, t.i - 7):t.i]]
+    return t.lower_.endswith("posted") and obj in ("to", "onto") and (
+        prev[-1:] == ["sign"] or any(w in ("referred", "refer", "referral") for w in prev))
 
 
 _NOT_AN_AGENCY = {"his", "her", "their", "my", "our", "your", "him", "them", "me", "us", "it", "you", "everyone",
@@ -289,6 +294,8 @@ def _named_after_referral(p: Parsed, cues: dict[int, int] | None = None,
             continue
         # "composted for to": Whisper's "for" for "her"
         j = _skip_object(p, t.i + (2 if doc[t.i + 1:t.i + 3].text.lower() == "for to" else 1))
+        if j < len(doc) and doc[j].lower_ in ("no", "sorry", "actually"):
+            continue          # a restart: "referred to, no, signposted to Shelter" (read at the next cue)
         # The first name already blanked as a correction: "referred him to (Acme, no, sorry,) it's Bravo".
         if j > t.i + 1 and any(_blank(p, i) for i in range(t.i + 1, j)):
             j = _skip_object(p, _repair_lead(doc, j))
@@ -422,7 +429,10 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    mentions = merged
+    # An agency's own organisation said after it is no second referral: "the housing options team at
+    # the council", "the drug team from the council".
+    mentions = [m for k, m in enumerate(merged) if not (k and 0 < m[0] - merged[k - 1][1] <= 2 and all(
+        doc[i].lower_ in ("at", "from", "of", "in", "the") for i in range(merged[k - 1][1], m[0])))]
     # Widen a listed name to its noun phrase ("Samaritans" -> "Samaritans helpline").
     widened = []
     for s, e in mentions:
