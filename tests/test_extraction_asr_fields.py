@@ -147,3 +147,16 @@ def test_an_agencys_own_organisation_is_no_second_referral():
     assert fields(OPEN + "I emailed the housing options team at the council as well.")["referrals"] \
         == ["housing options team"]
     assert fields(OPEN + "I'll ring the council and the food bank.")["referrals"] == ["council", "food bank"]
+
+
+@pytest.mark.parametrize("said, want", [
+    ("Next appointment at week on Thursday at 11.", "2026-03-19T11:00"),    # "a week on Thursday"
+    ("Next appointment at 19 at 3 in the office.", "2026-03-19T15:00"),     # "the 19th at 3"
+    ("Next appointment a week on Thursday at 11.", "2026-03-19T11:00"),
+])
+def test_whisper_writes_a_or_the_as_at(said, want):
+    assert fields(OPEN + said)["next_appointment"] == want
+
+
+def test_at_a_number_that_is_a_clock_time_stays_a_time():
+    assert fields(OPEN + "Next appointment Friday at 10 at the office.")["next_appointment"] == "2026-03-13T10:00"

@@ -252,11 +252,15 @@ def _day_month(toks: list[_Tok]) -> tuple[int | None, int | None, list[int]]:
         digits = t.word[:1].isdigit()
         if t.kind == "ORD" and 1 <= t.value <= 31 and _is(toks[i + 1], "at") and (digits or (i and _is(toks[i - 1], "a"))):
             return t.value, None, [i]
-    # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten".
+    # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten", and writes "the"
+    # as "at" or "on" ("at 28 at 3": no clock says 28).
     for i, t in enumerate(toks[1:], 1):
         nxt = toks[i + 1] if i + 1 < n else None
         if t.kind == "NUM" and t.word.isdigit() and 1 <= t.value <= 31 and _is(toks[i - 1], "the") \
                 and (nxt is None or _is(nxt, "at", "of", "for", "in", "and") or nxt.kind == "WD"):
+            return t.value, None, [i]
+        if t.kind == "NUM" and t.word.isdigit() and 13 <= t.value <= 31 and _is(toks[i - 1], "at", "on") \
+                and _is(nxt, "at"):
             return t.value, None, [i]
     return None, None, []
 
@@ -274,7 +278,10 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             return 14, [i], False
         if _is(t, "week", "weeks", "week's", "weeks'", "days") and i > 0:
             prev = toks[i - 1]
-            count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            # "at week on Thursday": Whisper's "at" for "a" before "week on <day>".
+            count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") or (
+                _is(prev, "at") and _is(nxt, "on")) else None)
             # Whisper hears "in three weeks" as "and three weeks" after the cue.
             said_in = i >= 2 and (_is(toks[i - 2], "in") or (_is(toks[i - 2], "and")
                                                              and (i < 3 or toks[i - 3].kind == "WORD")))
