@@ -160,3 +160,10 @@ def test_whisper_writes_a_or_the_as_at(said, want):
 
 def test_at_a_number_that_is_a_clock_time_stays_a_time():
     assert fields(OPEN + "Next appointment Friday at 10 at the office.")["next_appointment"] == "2026-03-13T10:00"
+
+
+def test_a_word_said_twice_inside_an_agency_name_is_said_once():
+    x = extract(OPEN + "I will tell the drug service service about the relapse.", TUESDAY)
+    f = x.fields["referrals"]
+    assert f.value == ["drug service"]
+    assert any("drug service service" in ev.text for ev in f.evidence)     # the evidence as said

@@ -458,7 +458,9 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         s, e = p.chars(s_tok, e_tok)
         if r.in_appointment(s):
             continue
-        name = p.text[s:e]
+        # The name as meant: a repeat or filler blanked inside it is no part of it ("the drug service
+        # service", "housing, um, options team"); the evidence keeps the words said.
+        name = p.text[s:e] if p.clean[s:e] == p.text[s:e] else " ".join(p.clean[s:e].split())
         # A listed name misheard is reported as listed; the evidence keeps the words heard.
         name = listed_agency(name) or name
         key = normalise_name(name)
