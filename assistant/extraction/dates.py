@@ -99,7 +99,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Tok]:
             h, m = map(int, re.split(r"[:.]", w))
             out.append(_Tok("TIME", (h, m), s, e) if h < 24 and m < 60 else _Tok("WORD", lw, s, e, lw))
         elif re.fullmatch(r"\d+(st|nd|rd|th)", lw) and not (lw == "1st" and nxt == "thing"):
-            out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e))
+            out.append(_Tok("ORD", int(re.match(r"\d+", lw).group()), s, e, lw))
         elif lw.isdigit():
             out.append(_Tok("NUM", int(lw), s, e, lw))
         elif lw in _TENS and nxt in _ORDS and _ORDS[nxt] < 10:
@@ -246,11 +246,21 @@ def _day_month(toks: list[_Tok]) -> tuple[int | None, int | None, list[int]]:
     for i, t in enumerate(toks):
         if t.kind == "ORD" and 1 <= t.value <= 31 and i > 0 and (_is(toks[i - 1], "the") or toks[i - 1].kind == "WD"):
             return t.value, None, [i]
-    # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten".
+    # Whisper garbles the words before the day ("Tuesday the fifth at ten" as "to name a fifth at 10",
+    # "... of 5th at 10"): an ordinal written in digits, or after "a", said right before "at".
+    for i, t in enumerate(toks[:-1]):
+        digits = t.word[:1].isdigit()
+        if t.kind == "ORD" and 1 <= t.value <= 31 and _is(toks[i + 1], "at") and (digits or (i and _is(toks[i - 1], "a"))):
+            return t.value, None, [i]
+    # Whisper drops the ordinal's ending: "the 28 at three", "Tuesday the 16 at ten", and writes "the"
+    # as "at" or "on" ("at 28 at 3": no clock says 28).
     for i, t in enumerate(toks[1:], 1):
         nxt = toks[i + 1] if i + 1 < n else None
         if t.kind == "NUM" and t.word.isdigit() and 1 <= t.value <= 31 and _is(toks[i - 1], "the") \
                 and (nxt is None or _is(nxt, "at", "of", "for", "in", "and") or nxt.kind == "WD"):
+            return t.value, None, [i]
+        if t.kind == "NUM" and t.word.isdigit() and 13 <= t.value <= 31 and _is(toks[i - 1], "at", "on") \
+                and _is(nxt, "at"):
             return t.value, None, [i]
     return None, None, []
 
@@ -268,7 +278,10 @@ def _offset_days(toks: list[_Tok]) -> tuple[int, list[int], bool]:
             return 14, [i], False
         if _is(t, "week", "weeks", "week's", "weeks'", "days") and i > 0:
             prev = toks[i - 1]
-            count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") else None)
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            # "at week on Thursday": Whisper's "at" for "a" before "week on <day>".
+            count = prev.value if prev.kind == "NUM" else (1 if _is(prev, "a", "one") or (
+                _is(prev, "at") and _is(nxt, "on")) else None)
             # Whisper hears "in three weeks" as "and three weeks" after the cue.
             said_in = i >= 2 and (_is(toks[i - 2], "in") or (_is(toks[i - 2], "and")
                                                              and (i < 3 or toks[i - 3].kind == "WORD")))
@@ -356,6 +369,9 @@ def _bare_hour(toks: list[_Tok], used: set[int]):
         if time is not None:
             return time, idx
     i = max(used) + 1
+    # "the 17th, same time, ten": the time said after "same time" is the time.
+    while i < len(toks) and _is(toks[i], "same", "time"):
+        i += 1
     if i < len(toks) and toks[i].kind == "NUM" and 1 <= toks[i].value <= 12 and len(toks[i].word) <= 2:
         after = toks[i + 1] if i + 1 < len(toks) else None
         if not _is(after, "minutes", "mins", "hours", "weeks", "days", "of", "on"):

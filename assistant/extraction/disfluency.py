@@ -144,9 +144,9 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
     while i < len(ws):
         # A pause: punctuation, or a filler already taken out ("Monday, er, no, Tuesday").
         prev_punct = i > 0 and (ws[i - 1].punct or any(c in gone for c in range(ws[i - 1].end, ws[i].start)))
-        # "Monday or no Tuesday", "Monday, but no Tuesday": Whisper leaves out the pause; read only
-        # between two values (below), never as a clause restart.
-        unpaused = not prev_punct and ws[i].lower in ("or", "but")
+        # "Monday or no Tuesday", "Monday, but no Tuesday", "at eleven well say half eleven": Whisper
+        # leaves out the pause; read only between two values (below), never as a clause restart.
+        unpaused = not prev_punct and ws[i].lower in ("or", "but", "well")
         found = _marker_at(ws, i) if prev_punct or unpaused or ws[i].lower in ("sorry", "correction") else None
         if not found or i == 0:
             i += 1

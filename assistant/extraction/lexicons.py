@@ -134,6 +134,7 @@ REFERRAL_CUES = ["refer", "referred", "referral", "referrals", "signpost", "sign
                  "signposting", "details", "detail", "number", "contact details", "contact", "contacted", "inform", "informed", "notify", "notified",
                  "tell", "liaise", "liaised", "email", "emailed", "ring", "rang", "call", "phoned", "phone",
                  "put him in touch", "put her in touch", "in touch with", "alert", "alerted", "speak to", "spoke to",
+                 "check with", "checked with", "checking with",
                  "spoken to", "passed on to", "information about", "leaflet for"]
 
 CONTACT_TYPES: dict[str | None, list[str]] = {

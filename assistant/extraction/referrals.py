@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import jellyfish
 from rapidfuzz import fuzz, process
 
-from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, REFERRAL_CUES
+from assistant.extraction.lexicons import AGENCIES, AGENCY_HEADS, NEEDS, REFERRAL_CUES
 from assistant.extraction.negation import is_negated
 from assistant.extraction.nlp import LexiconMatcher, Parsed
 from assistant.extraction.regions import Regions
@@ -23,7 +24,7 @@ _agencies: LexiconMatcher | None = None
 _cues: LexiconMatcher | None = None
 _DROP = {"the", "a", "an", "local", "his", "her", "their", "our", "urgent", "new", "this", "that", "some", "both"}
 _OWN = {"my", "our"}
-_CUE_NOUNS = {"referral", "referrals", "details", "detail", "number", "information", "leaflet", "touch"}
+_CUE_NOUNS = {"referral", "referrals", "details", "detail", "number", "information", "leaflet", "touch", "check"}
 # Spellings that differ only between British and American English, and Whisper's possessives.
 _SPELLING = [(r"advisor", "adviser"), (r"program\b", "programme"), (r"counseling", "counselling"),
              (r"center", "centre"), (r"license", "licence"), (r"'s\b", ""), (r"\bchildrens\b", "children")]
@@ -82,8 +83,14 @@ def _is_referral_word(doc, t) -> bool:
         return True
     obj = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
     to = doc[t.i + 2].lower_ if t.i + 2 < len(doc) else ""
-    return (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them") \
-        and to in ("to", "onto", "into")
+    # "for" is Whisper's "her" here ("composted for to ...").
+    if (t.lower_.endswith(("posted", "posting")) or t.lower_ == "preferred") and obj in ("him", "her", "them", "for") \
+            and to in ("to", "onto", "into"):
+        return True
+    # "sign posted to", and "referred to, no, I'm posted to" (a restart after a referral word).
+    prev = [x.lower_ for x in doc[max(0, t.i - 7):t.i]]
+    return t.lower_.endswith("posted") and obj in ("to", "onto") and (
+        prev[-1:] == ["sign"] or any(w in ("referred", "refer", "referral") for w in prev))
 
 
 _NOT_AN_AGENCY = {"his", "her", "their", "my", "our", "your", "him", "them", "me", "us", "it", "you", "everyone",
@@ -136,15 +143,43 @@ def listed_agency(name: str) -> str | None:
     if len(key) < _FUZZY_MIN or any(k in key or key in k for k in keys) or any(k in key for k in _all_keys()):
         return None
     best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(key)))
-    if not best or not _words_align(name, keys[best[0]]):
-        return None
-    return keys[best[0]]
+    if best and _words_align(name, keys[best[0]]):
+        return keys[best[0]]
+    return _sounds_like(name, key, keys)
+
+
+def _sound(text: str) -> str:
+    """The Metaphone code of the letters run together: Whisper splits an unfamiliar name at other word
+    boundaries ("citizens advice" as "sit in an advice"), which letters alone hardly match."""
+    return jellyfish.metaphone("".join(ch for ch in text.lower() if ch.isalpha()))
+
+
+def _sounds_like(name: str, key: str, keys: dict[str, str]) -> str | None:
+    """A listed agency the heard words sound like: codes close, the letters not far off, the same
+    opening sound, and every longer word heard close to a listed word (so "forward leads" is not
+    the "forward trust")."""
+    name = re.sub(r"^(?:(?:the|a|an|to|for)\s+)+", "", name.lower())      # "the some irritants"
+    heard, letters = _sound(name), "".join(ch for ch in name if ch.isalpha())
+    for k, listed in keys.items():
+        code = _sound(listed)
+        if heard[:2] != code[:2] or fuzz.ratio(heard, code) < 75 or max(fuzz.ratio(key, k), fuzz.ratio(letters, k)) < 65:
+            continue
+        words = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
+        # The name's last word is heard at the end too ("mental health has" is no "mental health team").
+        said = re.findall(r"[a-z]+", name)
+        if not words or max(fuzz.ratio(words[-1], said[-1]), fuzz.ratio(words[-1], "".join(said[-2:]))) < 50:
+            continue
+        if all(fuzz.ratio(w, y) >= 50 for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 5
+               for y in [max(words, key=lambda y: fuzz.ratio(w, y))]):
+            return listed
+    return None
 
 
 def _words_align(heard: str, listed: str) -> bool:
     """Every longer word on each side sounds like one on the other: "mental health nurse" is not the
     "mental health team" (a whole word differs), "changed road line" is "change grow live"."""
-    a = [w for w in re.findall(r"[a-z]+", heard.lower()) if len(w) >= 3]
+    # Articles are no part of the heard name: "the" is not the listed "team".
+    a = [w for w in re.findall(r"[a-z]+", heard.lower()) if len(w) >= 3 and w not in _DROP]
     b = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
     close = lambda x, ys: any(fuzz.ratio(x, y) >= 50 for y in ys)  # noqa: E731
     return all(close(w, b) for w in a if len(w) >= 4) and all(close(w, a) for w in b if len(w) >= 4)
@@ -183,35 +218,153 @@ _REFER_OBJECT = {"him", "her", "them", "me", "myself", "himself", "herself", "th
                  "with", "into", "onto", "up"}
 
 
-def _named_after_referral(p: Parsed, chunks_of=None) -> list[tuple[int, int]]:
+# How a corrected name is said after the correction marker: "..., no, sorry, it's the X now", "..., no,
+# actually, I said X", "..., no, it was X".
+_REPAIR_LEADS = (("it", "'s"), ("it", "is"), ("it", "was"), ("i", "said"), ("i", "mean"), ("i", "meant"),
+                 ("that", "'s"), ("make", "that"))
+_REPAIR_MARKERS = {"no", "sorry", "actually", "rather", "oh"}
+
+
+def _blank(p: Parsed, i: int) -> bool:
+    return p.doc[i].is_space or p.clean[p.doc[i].idx] == " "
+
+
+def _skip_object(p: Parsed, j: int) -> int:
+    """Past "him to the", blanked disfluencies, pauses and a filler Whisper wrote as "or" ("to, or, to")."""
+    doc = p.doc
+    while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or _blank(p, j) or doc[j].text == ","
+                            or (doc[j].lower_ == "or" and j + 1 < len(doc) and doc[j + 1].text == ",")):
+        j += 1
+    return j
+
+
+def _repair_lead(doc, j: int) -> int:
+    """The index after a repair's lead words at ``j`` ("it's", "I said"), or ``j`` when there are none."""
+    for a, b in _REPAIR_LEADS:
+        if j + 1 < len(doc) and doc[j].lower_ == a and doc[j + 1].lower_ == b:
+            return j + 2
+    return j
+
+
+def _after_repair(p: Parsed, k: int) -> int | None:
+    """When the name ending at token ``k`` is corrected ("the Acme Trust, no, sorry, it's the Bravo Trust
+    now", "to mine, no, actually, I said ..."), the index where the corrected name starts; else None.
+    The last stated name is the one the officer meant."""
+    doc, i, marked = p.doc, k, False
+    # What the referral is for, said before the correction: "to step change for the debts, or no, ...".
+    if i < len(doc) and doc[i].lower_ == "for":
+        i = next((c for c in range(i + 1, min(len(doc), i + 6)) if doc[c].text in (",", ".")), None)
+        if i is None:
+            return None
+    k = i
+    while i < len(doc) and i - k <= 6 and (doc[i].text in (",", ".") or doc[i].lower_ in _REPAIR_MARKERS | {"or"}
+                                           or _blank(p, i)):
+        marked = marked or doc[i].lower_ in ("no", "sorry", "actually")
+        i += 1
+    if not marked or i >= len(doc):
+        return None
+    lead = _repair_lead(doc, i)
+    # Without lead words only a capitalised or a listed name is read as the repair ("to Acme, no, Bravo",
+    # "..., or no, citizens advice").
+    if lead == i and not doc[i].text[:1].isupper() and _listed_end(p, i) is None:
+        return None
+    j = _skip_object(p, lead)
+    if j >= len(doc) or doc[j].pos_ in ("PRON", "AUX") or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound"):
+        return None
+    return j
+
+
+def _listed_end(p: Parsed, j: int) -> int | None:
+    """The end of a listed agency (as listed, or misheard) starting at token ``j``, or None."""
+    agencies, _ = _matchers()
+    doc = p.doc
+    hit = next((h.end for h in agencies(doc) if h.start == j), None)
+    # Misheard, or listed but in another spelling ("citizen's advice").
+    return hit or next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
+                        doc[j:j + k]) and (listed_agency(doc[j:j + k].text) or normalise_name(doc[j:j + k].text)
+                                           in _listed_keys())), None)
+
+
+def _named_after_referral(p: Parsed, cues: dict[int, int] | None = None,
+                          superseded: set[int] | None = None) -> list[tuple[int, int]]:
     """Any name right after "referred (him) to" / "signposted (her) to" / "a referral to" is the agency,
     listed or not ("self refer to Forward Leeds", "signposted him to GamCare", "We Are With You"):
-    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies."""
+    a run of capitalised words, or the noun phrase there. People (placeholders) are not agencies.
+    A name the officer corrects is replaced by the corrected one; ``cues`` gets {name token: referral
+    word} for every name, whose parse the correction has often broken, and ``superseded`` the tokens of
+    every name corrected away."""
     doc, out = p.doc, []
     for t in doc:
         if not _is_referral_word(doc, t):
             continue
-        j = t.i + 1
-        while j < len(doc) and (doc[j].lower_ in _REFER_OBJECT or doc[j].is_space or p.clean[doc[j].idx] == " "):
-            j += 1
-        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "VERB", "AUX"):
+        # "composted for to": Whisper's "for" for "her"
+        j = _skip_object(p, t.i + (2 if doc[t.i + 1:t.i + 3].text.lower() == "for to" else 1))
+        if j < len(doc) and doc[j].lower_ in ("no", "sorry", "actually"):
+            continue          # a restart: "referred to, no, signposted to Shelter" (read at the next cue)
+        # The first name already blanked as a correction: "referred him to (Acme, no, sorry,) it's Bravo".
+        if j > t.i + 1 and any(_blank(p, i) for i in range(t.i + 1, j)):
+            j = _skip_object(p, _repair_lead(doc, j))
+        if j < len(doc) and doc[j].pos_ == "PRON":
+            j = _after_repair(p, j + 1) or j
+        if j >= len(doc) or "[" in p.text[doc[j].idx:doc[j].idx + 1] or doc[j].pos_ in ("PRON", "AUX") \
+                or (doc[j].pos_ == "VERB" and doc[j].dep_ != "compound" and _listed_end(p, j) is None):
             continue
-        misheard = next((j + k for k in (4, 3, 2) if j + k <= len(doc) and all(x.is_alpha or x.text == "'s" for x in
-                         doc[j:j + k]) and listed_agency(doc[j:j + k].text)), None)
-        if misheard:              # "signposted him to citizens and mice" (Citizens Advice)
-            out.append((j, misheard))
+        e = _name_end(p, j)
+        if e is None:
             continue
-        e = j
-        while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
-                and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
-            e += 1
-        if e == j:
-            chunk = next((c for c in doc.noun_chunks if c.start == j), None)
-            if chunk is None or chunk.root.pos_ == "PRON" or len(chunk) > 5:
-                continue
-            e = chunk.end
+        r = _after_repair(p, e)
+        if r is not None and "[" not in p.text[doc[r].idx:doc[r].idx + 1]:
+            if superseded is not None:
+                superseded.update(range(j, e))
+            j, e = r, _name_end(p, r) or r + 1
         if not any(doc[i].lower_ in _OWN for i in range(j, e)):
             out.append((j, e))
+            if cues is not None:
+                cues.update({i: t.i for i in range(j, e)})
+    return out
+
+
+def _name_end(p: Parsed, j: int) -> int | None:
+    """The end of the agency's name starting at ``j``: a listed name misheard, a run of capitalised
+    words, or the noun phrase there."""
+    doc = p.doc
+    listed = _listed_end(p, j)
+    if listed:                # also misheard: "signposted him to citizens and mice" (Citizens Advice)
+        return listed
+    e = j
+    while e < len(doc) and e - j < 5 and (doc[e].text[:1].isupper() or doc[e].text in ("'s", "-")) \
+            and not doc[e].is_punct or (e < len(doc) and doc[e].text == "-"):
+        e += 1
+    if e == j:
+        chunk = next((c for c in doc.noun_chunks if c.start <= j < c.end and c.root.i >= j), None)
+        if chunk is None or chunk.root.pos_ == "PRON" or chunk.end - j > 5:
+            return None
+        e = chunk.end
+    return e
+
+
+# People, not agencies, when contacted: "contact the victim", "contact his mum".
+_PEOPLE = {"victim", "victims", "neighbour", "neighbours", "landlord", "employer", "boss", "friend", "friends",
+           "person", "people", "family", "him", "her", "them", "mum", "mom", "dad"} | \
+    {w for w in NEEDS["relationships"] if " " not in w}
+
+
+def _contacted(p: Parsed, cues: dict[int, int]) -> list[tuple[int, int]]:
+    """The service the officer will contact, named as a common noun phrase right after the verb
+    ("I'm going to contact environmental health tomorrow"): unlisted names have no service word to
+    be found by. People are not agencies."""
+    doc, out = p.doc, []
+    chunks = {c.start: c for c in doc.noun_chunks}
+    for t in doc:
+        if t.lemma_.lower() != "contact" or t.pos_ != "VERB":
+            continue
+        j = _skip_object(p, t.i + 1)
+        chunk = chunks.get(j) or (chunks.get(j - 1) if j and doc[j - 1].lower_ in _DROP else None)
+        if chunk is None or chunk.root.pos_ != "NOUN" or len(chunk) > 4 or chunk.root.lower_ in _PEOPLE \
+                or any(x.lower_ in _OWN or x.lower_ in _PEOPLE or "[" in x.text for x in chunk):
+            continue
+        out.append((chunk.start, chunk.end))
+        cues.update({i: t.i for i in range(chunk.start, chunk.end)})
     return out
 
 
@@ -238,7 +391,9 @@ def _governing_cue(doc, s_tok: int, e_tok: int, cue_hits) -> int | None:
 def _trim(p: Parsed, start: int, end: int) -> tuple[int, int]:
     # Blanked disfluencies are no part of a name: "the, um, housing options team".
     blank = lambda i: p.doc[i].is_space or p.clean[p.doc[i].idx] == " "  # noqa: E731
-    while start < end and (p.doc[start].lower_ in _DROP or p.doc[start].is_punct or blank(start)):
+    # A correction's marker is no part of the name after it either: "Or, no, citizens advice".
+    while start < end and (p.doc[start].lower_ in _DROP | _REPAIR_MARKERS | {"or"} or p.doc[start].is_punct
+                           or blank(start)):
         start += 1
     while end > start and (p.doc[end - 1].is_punct or blank(end - 1)):
         end -= 1
@@ -256,8 +411,11 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     cue_hits = [(a, b) for a, b in cue_hits if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].lower_ in _CUE_NOUNS
                                                    for i in range(a, b))]
     mentions = [(h.start, h.end) for h in agencies(doc)]
-    mentions += _named_after_referral(p, chunks_of=None)
+    named_cue: dict[int, int] = {}
+    superseded: set[int] = set()
+    mentions += _named_after_referral(p, named_cue, superseded)
     mentions += _let_know(p)
+    mentions += [m for m in _contacted(p, named_cue) if not any(s <= m[0] < e for s, e in mentions)]
     covered = {i for s, e in mentions for i in range(s, e)}
     mentions += [(s, e) for s, e in _fuzzy_mentions(p) if not any(i in covered for i in range(s, e))]
     covered = {i for s, e in mentions for i in range(s, e)}
@@ -266,6 +424,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
     for chunk in chunks:
         if chunk.root.lower_ in AGENCY_HEADS and not any(i in covered for i in range(chunk.start, chunk.end)):
             mentions.append((chunk.start, chunk.end))
+    # A name the officer corrected is not referred to ("the Acme Project, no, sorry, it's the Bravo Project").
+    mentions = [(s, e) for s, e in mentions if not any(i in superseded for i in range(s, e))]
     # Names said back to back are one ("the council" + "housing options team").
     mentions.sort()
     merged: list[tuple[int, int]] = []
@@ -274,7 +434,10 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    mentions = merged
+    # An agency's own organisation said after it is no second referral: "the housing options team at
+    # the council", "the drug team from the council".
+    mentions = [m for k, m in enumerate(merged) if not (k and 0 < m[0] - merged[k - 1][1] <= 2 and all(
+        doc[i].lower_ in ("at", "from", "of", "in", "the") for i in range(merged[k - 1][1], m[0])))]
     # Widen a listed name to its noun phrase ("Samaritans" -> "Samaritans helpline").
     widened = []
     for s, e in mentions:
@@ -291,6 +454,8 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         if cue is None:
             cue = _plan_cue(doc, s_tok, e_tok)
         if cue is None:
+            cue = next((named_cue[i] for i in range(s_tok, e_tok) if i in named_cue), None)
+        if cue is None:
             continue
         s_tok, e_tok = _trim(p, s_tok, e_tok)
         if s_tok >= e_tok or doc[s_tok].pos_ == "PRON":
@@ -298,7 +463,9 @@ def referrals_field(p: Parsed, r: Regions) -> Field:
         s, e = p.chars(s_tok, e_tok)
         if r.in_appointment(s):
             continue
-        name = p.text[s:e]
+        # The name as meant: a repeat or filler blanked inside it is no part of it ("the drug service
+        # service", "housing, um, options team"); the evidence keeps the words said.
+        name = p.text[s:e] if p.clean[s:e] == p.text[s:e] else " ".join(p.clean[s:e].split())
         # A listed name misheard is reported as listed; the evidence keeps the words heard.
         name = listed_agency(name) or name
         key = normalise_name(name)

@@ -32,6 +32,12 @@ APPOINTMENT_CUE = re.compile(
 # Said without the word "appointment": "he must report to the office again tomorrow at nine".
 FALLBACK_CUE = re.compile(r"\b(?:report|come|come back|return|attend)\s+(?:in\s+)?(?:to|at)\s+(?:the\s+)?office\b",
                           re.IGNORECASE)
+# After a missed contact the new one is often said by its type alone: "... so that's a fail to attend.
+# Office appointment Monday the 23rd at two." Read only when no other cue was found, and never in
+# the opening sentence, which says this contact's own type ("Office appointment Monday, he attended").
+TYPED_CUE = re.compile(r"\b(?:office|home|phone|telephone|video)\s+(?:appointment|visit|call)\s+(?:on\s+|is\s+)?"
+                       r"(?=(?:monday|tuesday|wednesday|thursday|friday|tomorrow|the\s+\d+(?:st|nd|rd|th))\b)",
+                       re.IGNORECASE)
 _MARKER_WORDS = {"actions", "action", "tasks", "task", "todo"}
 _NOT_BEFORE_MARKER = {"his", "her", "their", "my", "the", "of", "these", "those", "your", "our", "its", "an", "any",
                       "for", "about", "on", "with", "our", "of", "own", "by", "future", "no", "further", "agreed"}
@@ -113,8 +119,11 @@ def _appointment_at(p: Parsed, cue: re.Match) -> tuple[int, int]:
     if after is not None:
         lone = span.start == sent.start and len(text[cue.end():end].strip(" .,:;")) < 4
         # A short sentence of date words after it: "Same time in a fortnight. Ten o'clock."
+        # "Next appointment, Tuesday week. Same time." too.
         short_date = len([t for t in after if not t.is_punct and not t.is_space]) <= 4 \
             and _DATEISH.search(after.text) is not None
+        # "Next one Tuesday week. Same time on Teams again."
+        short_date = short_date or re.match(r"\s*same\s+time\b", after.text, re.I) is not None
         if lone or short_date or after.text[:1].islower() or _TIME_START.match(text, after.start_char):
             end, sent = after.end_char, after
     # An aside between the cue and the date ("Next one. She can't do early because of the shifts. So the
@@ -180,6 +189,11 @@ def find_regions(p: Parsed) -> Regions:
         if score > best:
             best, appointment, appointment_cue = score, region, (cue.start(), cue.end())
     primary = appointment_cue
+    if appointment is None:
+        first_end = p.sents[0].end_char if p.sents else 0
+        typed = [c for c in TYPED_CUE.finditer(text) if c.start() >= first_end]
+        if typed:
+            appointment, appointment_cue = _appointment_at(p, typed[-1]), (typed[-1].start(), typed[-1].end())
     if appointment is None:
         for cue in FALLBACK_CUE.finditer(text):
             region = _appointment_at(p, cue)
