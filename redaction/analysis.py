@@ -12,7 +12,8 @@ from functools import cached_property
 from redaction.model import PLACEHOLDER_RE
 from redaction.spoken import IdRun, Token, id_runs, tokenise
 
-__all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities", "common_words", "is_common_word"]
+__all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities", "common_words", "is_common_word",
+           "only_adjective"]
 
 _CHUNK = 1500   # characters per spaCy document: memory stays flat, and a re-check re-runs only changed chunks
 
@@ -42,6 +43,28 @@ def common_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS   # pronouns, determiners: not in WordNet
 
     return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])) | STOP_WORDS
+
+
+@functools.lru_cache(maxsize=1)
+def _non_adjectives() -> frozenset[str]:
+    try:
+        index = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError):
+        index = {}
+    return frozenset(w for pos in ("noun", "verb", "adv") for w in index.get(pos, []))
+
+
+def only_adjective(word: str) -> bool:
+    """WordNet knows ``word`` as an adjective and as nothing else ("rusty", "happy"): after "spoke to"
+    such a word can only be a name."""
+    w = word.lower()
+    return w in common_words() and w not in _non_adjectives() and w not in _stop_words()
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return STOP_WORDS
 
 
 def is_common_word(word: str) -> bool:

@@ -234,7 +234,21 @@ def _digit_pause(tokens: list[Token], k: int) -> bool:
             and tokens[k + 1].canon.isdigit()):
         return False
     inside = tokens[k - 1].end == tokens[k].start and tokens[k].end == tokens[k + 1].start
-    return inside or (_digit_group(tokens, k - 1, -1) >= 3 and _digit_group(tokens, k + 1, 1) >= 3)
+    return inside or (_digit_group(tokens, k - 1, -1) >= 3 and _digit_group(tokens, k + 1, 1) >= 3) \
+        or (_said_group(tokens, k - 1, -1) >= 3 and _said_group(tokens, k + 1, 1) >= 3)
+
+
+def _said_group(tokens: list[Token], k: int, step: int) -> int:
+    """Digits in the comma-separated group of two or more numbers said one or two digits at a time that
+    token ``k`` ends (step -1) or starts (step 1), else 0: "7, 7, double-o. 9, double-o. 7, 2, 9" is
+    one phone number."""
+    count = digits = 0
+    while 0 <= k < len(tokens) and tokens[k].kind == "digits" and len(tokens[k].canon) <= 2:
+        count, digits = count + 1, digits + len(tokens[k].canon)
+        if not (0 <= k + step < len(tokens) and tokens[k + step].raw == ","):
+            break
+        k += 2 * step
+    return digits if count >= 2 else 0
 
 
 def _digit_group(tokens: list[Token], k: int, step: int) -> int:
@@ -345,9 +359,11 @@ def run_after_cue(tokens: list[Token], i: int, accept=lambda dense: True, max_to
                     k <= j + 3 or tokens[k].canon[:1].isalpha()):
                 nxt = run_from(tokens, k, max_tokens=24, max_gap=1)
                 if nxt is not None and nxt.tokens[0].start == tokens[k].start and len(nxt.dense) >= 5 \
-                        and (tokens[k].canon[:1].isalpha() or sum(len(x.canon) == 1 for x in nxt.tokens) >= 4) \
+                        and (tokens[k].canon[:1].isalpha() or sum(len(x.canon) == 1 for x in nxt.tokens) >= 4
+                             or (k == j + 1 and sum(c.isdigit() for c in nxt.dense) >= 6
+                                 and all(len(x.canon) >= 3 for x in nxt.tokens if x.kind != "punct"))) \
                         and accept(nxt.dense):
-                    return nxt           # letter-led, or digits said one by one
+                    return nxt           # letter-led, digits said one by one, or groups of three opening it
             continue
         if t.lower not in _HANDOVER_START or j == 0 or tokens[j - 1].raw not in _STOP | {","}:
             continue

@@ -212,3 +212,90 @@ def test_an_iso_date_time_typed_into_an_edit_is_a_date_not_an_identifier(text):
 
 def test_a_long_run_that_only_starts_like_a_date_is_still_redacted():
     assert "[" in redact("the ref is 2026-03-13-4-5-6-7-8, I'll check it").text
+
+
+@pytest.mark.parametrize("text", [
+    "For the benefits form he read it out, WK for 1, 6 3, 0 5, D, then we moved on.",
+    "Off the letter: PR to 9, 1 1, 7 3, A. That one is right.",
+])
+def test_a_nino_with_a_digit_written_as_its_homophone(text):
+    out = redact(text).text
+    assert "WK" not in out and "PR" not in out and "[NI_NUMBER_1]" in out, out
+
+
+def test_homophones_after_two_capitals_without_the_whole_nino_shape_stay():
+    text = "He gave me his KP for 6 weeks to 10 and that was it."
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text", [
+    "He's borrowing his uncle's car for work, a blue Astra, it's MF58, he thinks, then he forgot the rest.",
+    "They drive a grey van now. Hers was DK09 and, um, the rest I didn't catch.",
+])
+def test_the_first_half_of_a_plate_after_a_vehicle_is_named(text):
+    out = redact(text).text
+    assert "[VEHICLE_REG_1]" in out, out
+
+
+@pytest.mark.parametrize("text", ["He lives in LS12 and works in BD71 near the depot.",
+                                  "He scored AB12 in the test. His driving test is in March."])
+def test_a_plate_half_without_a_vehicle_before_it_stays(text):
+    assert "[VEHICLE_REG" not in redact(text).text
+
+
+def test_a_phone_number_whisper_cut_with_full_stops_after_double_oh():
+    out = redact("New mobile for her, she read it slowly: 0, 7, 8, double-o. 4, 4, 1. 6, 2, 9. I'll text it.").text
+    assert "6, 2, 9" not in out and "4, 4, 1" not in out, out
+
+
+@pytest.mark.parametrize("text", ["He came at 10, 11. 12 days later he rang.",
+                                  "We counted 3, 4, 5. 6, 7, 8 more came."])
+def test_short_numbers_either_side_of_a_full_stop_stay(text):
+    assert redact(text).text == text
+
+
+def test_a_plate_whose_last_letters_whisper_lost():
+    out = redact("For the insurance bit he spelled it, R.J. 6-4, W, and stopped.").text
+    assert "6-4" not in out and "[VEHICLE_REG_1]" in out, out
+
+
+def test_an_outward_code_and_a_garbled_inward_part_after_a_street():
+    out = redact("She's moved to 8 Kestrel Lane, WF13, 60 and then I lost it.").text
+    assert "WF13" not in out and "[POSTCODE_1]" in out, out
+
+
+def test_a_motorway_and_minutes_stay():
+    text = "He took the M6, 40 minutes late. We did RAR 12 and 14 today."
+    assert redact(text).text == text
+
+
+def test_six_digits_opening_the_sentence_after_the_cue():
+    out = redact("His case ref, for the letter. 274 915, he read it twice. Back at 10 tomorrow.").text
+    assert "274" not in out and "10 tomorrow" in out, out
+
+
+def test_a_time_opening_the_sentence_after_a_cue_stays():
+    text = "His case ref, for the letter. 10, 11 o'clock he came."
+    assert redact(text).text == text
+
+
+def test_a_sort_code_with_a_group_lost_right_before_the_account_number():
+    out = redact("He wants the grant paid in, so. 47-09, the count number 5-518-3-3-0-2. Done.").text
+    assert "47-09" not in out and out.count("[BANK_") == 2, out
+
+
+@pytest.mark.parametrize("text", ["He came at 10, 15, the account number is on the letter.",
+                                  "He does 12-14 hours, his account number is on the letter."])
+def test_two_numbers_before_an_account_cue_that_are_not_joined_pairs_stay(text):
+    assert redact(text).text == text
+
+
+def test_digits_said_one_at_a_time_and_a_check_letter_whatever_the_cue():
+    out = redact("I couldn't catch the first part, then nine, one, five, five, zero, two, K, which he repeated.").text
+    assert "five, zero" not in out, out
+
+
+@pytest.mark.parametrize("text", ["He scored 1, 2, 3, 4, 5, 6, A and B were the options.",
+                                  "We did 2, 3, 4, 5, 6, 7, I said, fine."])
+def test_counted_digits_before_an_article_or_pronoun_stay(text):
+    assert redact(text).text == text

@@ -7,6 +7,8 @@ from redaction.recognisers.base import PatternRecogniser
 
 __all__ = ["BankRecogniser"]
 
+_BEFORE_ACCOUNT = frozenset({"the", "her", "his", "their", "then"})
+
 
 class BankRecogniser(PatternRecogniser):
     name = "bank"
@@ -40,20 +42,22 @@ class BankRecogniser(PatternRecogniser):
                         j += 1
                 else:
                     break
-            if len(groups) < 3:
-                continue
-            if k + 3 < n and toks[k + 3].kind == "digits":
+            if len(groups) < 2 or (k and toks[k - 1].kind == "digits"):
+                continue                   # not a start of groups
+            if len(groups) == 3 and k + 3 < n and toks[k + 3].kind == "digits":
                 continue                   # part of a longer number
             p = k - 1
             if p >= 0 and toks[p].lower == "code":
                 p -= 1
             cued = p >= 0 and toks[p].lower.startswith("sor") and toks[p].kind in ("word", "caps")
             q = groups[-1] + 1
-            while q < n and toks[q].raw == ",":
+            while q < n and (toks[q].raw == "," or toks[q].lower in _BEFORE_ACCOUNT):
                 q += 1
-            # "account number" after it, or what Whisper leaves of it ("count number")
+            # "account number" after it, or what Whisper leaves of it ("count number"); right before it
+            # two groups joined by a hyphen are the sort code with one group lost ("47-09, the count number ...")
             followed = q + 1 < n and toks[q].lower in ("account", "count") and toks[q + 1].lower in ("number", "no")
-            if cued or followed:
+            joined = toks[groups[0]].end + 1 == toks[groups[1]].start and toks[groups[0] + 1].raw == "-"
+            if (cued and len(groups) == 3) or (followed and (len(groups) == 3 or joined)):
                 start, end = toks[groups[0]].start, toks[groups[-1]].end
                 out.append(self.entity(a, start, end, 0.85,
                                        "BANK:" + "".join(toks[g].canon for g in groups)))

@@ -50,8 +50,34 @@ class NiNumberRecogniser(PatternRecogniser):
                 if not valid_nino(m.group()):
                     start, end = run.span(m.start(), m.end())
                     out.append(self.entity(a, start, end, 0.55, f"{self.type}:{m.group()}"))
+        return out + self._homophones(a)
+
+    def _homophones(self, a: Analysis) -> list[Entity]:
+        """The prefix and six digits with a digit Whisper wrote as its homophone ("JT for eight, two seven,
+        one nine, B": "for" is 4): taken only when the whole NINO shape comes out, with the suffix."""
+        toks, out = a.tokens, []
+        for k, t in enumerate(toks):
+            if t.kind != "caps" or len(t.canon) != 2 or not valid_nino(t.canon + "000000"):
+                continue
+            digits, homophones, j = "", 0, k + 1
+            while j < len(toks) and len(digits) < 6:
+                x = toks[j]
+                if x.kind == "digits":
+                    digits += x.canon
+                elif x.lower in _DIGIT_HOMOPHONES and j + 1 < len(toks) and toks[j + 1].kind in ("digits", "punct"):
+                    digits += _DIGIT_HOMOPHONES[x.lower]
+                    homophones += 1
+                elif x.raw not in (",", "-"):
+                    break
+                j += 1
+            while j < len(toks) and toks[j].raw in (",", "-"):
+                j += 1
+            if homophones and len(digits) == 6 and j < len(toks) and toks[j].kind == "letter" \
+                    and toks[j].canon in "ABCD":
+                out.append(self.entity(a, t.start, toks[j].end, 0.6, f"{self.type}:{t.canon}{digits}{toks[j].canon}"))
         return out
 
 
+_DIGIT_HOMOPHONES = {"for": "4", "to": "2", "too": "2", "ate": "8", "won": "1"}
 _SPELLED_NINO = re.compile(r"[A-Z]{2}\d{5,6}[A-D]?")
 _FULL_NINO = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{6}[A-D](?![A-Z0-9])")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from redaction.analysis import Analysis, PhraseIndex, is_common_word
+from redaction.analysis import Analysis, PhraseIndex, is_common_word, only_adjective
 from redaction.model import Entity
 from redaction.placeholders import placeholder_pattern
 from redaction.recognisers.address import NEEDS_NUMBER, STREET_WORDS
@@ -86,10 +86,23 @@ _VERB_BEFORE = frozenset("""i we you they he she to will would can could might m
 i'd we'd i'll we'll really just""".split())
 _VERB_AFTER = frozenset("to that so for you we i he she they".split())
 _AFTER_NICKNAME = frozenset("at in from who was is has had".split())
+# After a lower-case mention of a person whose name is also a word, what shows the person acting: a verb
+# the word itself cannot take there ("will said", "will needed his address", "hope was tired").
+_ACTS_AFTER = frozenset("""said says told tells rang rings phoned texted emailed messaged called needed needs
+wanted wants was has had thinks thought reckons asked agreed came went got sat put reckoned""".split())
+_ACTS_AFTER_OWNED = frozenset("going been got gonna".split())     # "will's going to find him a course"
 _SPEECH_VERBS = frozenset("rang rung rings phoned texted emailed said says told called messaged".split())
 _ATTENDANCE_WORDS = frozenset("failed missed attended didn't did no dna late".split())
 _CONTACT_WORDS = frozenset("""office home visit phone telephone video planned arranged appointment contact
 call seen attended""".split())
+# What a person does and a thing does not, right after a subject: "... szymanski failed to attend".
+_PERSON_ONLY_VERBS = frozenset("""said says told rang phoned texted emailed failed attended missed arrived agreed
+admitted denied asked explained disclosed reported refused promised apologised apologized""".split())
+_AFTER_TALKED_TO = frozenset("""this today yesterday tonight about and on at in last earlier who after before again
+when because but so from over first""".split())
+# Before a name that is also a word, what makes it the word: "she was happy", "there was hope".
+_ADJ_BEFORE = frozenset("was is be been being very so quite really too more less feeling seemed seems".split())
+_AFTER_OFFICE = frozenset("appointment book booked books on today this".split())
 _CLAUSE_START = frozenset({".", "!", "?", ",", ";", ":", "and", "but", "so", "then"})
 _SUBJECT_START = _CLAUSE_START | {"because", "cos", "since", "when", "if", "while"}
 _DETERMINERS = frozenset({"the", "her", "his", "their", "my", "a", "an", "our", "your"})
@@ -129,7 +142,31 @@ def _name_use(toks: list[Token], k: int) -> bool:
     """Is the word at ``k`` (a name that is also a word) used as the name here, not as the word?"""
     before = toks[k - 1].lower if k else "."
     after = toks[k + 1].lower if k + 1 < len(toks) else "."
-    return before not in _VERB_BEFORE and before not in _WORD_BEFORE and after not in _VERB_AFTER
+    return before not in _VERB_BEFORE and before not in _WORD_BEFORE and before not in _ADJ_BEFORE \
+        and after not in _VERB_AFTER
+
+
+def _office_heard(toks: list[Token], k: int, first: int) -> bool:
+    """Whisper's "of his" for "office" right after an opening name of two words or more (a garbled name:
+    "Tobias and Kreel of his appointment"); one word before it is ordinary speech ("Most of his ...")."""
+    if not (k - first >= 2 and toks[k].lower == "of" and k + 2 < len(toks) and toks[k + 1].lower == "his"
+            and toks[first].raw[:1].isupper() and toks[first].lower not in _stop_words()):
+        return False
+    after = toks[k + 2].lower                 # what the opening says next: "appointment", "booked", ", on time"
+    return after in _AFTER_OFFICE or after in _ATTENDANCE_WORDS or toks[k + 2].kind == "punct"
+
+
+def _restarted(toks: list[Token], k: int, found: list[Entity]) -> bool:
+    """The officer restarting on a name just said ("my colleague Will, will, um, ..."): the word at ``k``
+    repeats, after a comma, the mention right before it that was taken as the person."""
+    return (k >= 2 and toks[k - 1].raw == "," and bool(found) and found[-1].end >= toks[k - 2].start
+            and found[-1].start <= toks[k - 2].start
+            and strip_possessive(toks[k - 2].raw).lower() == strip_possessive(toks[k].raw).lower())
+
+
+def _verb_before(toks: list[Token], k: int) -> bool:
+    """The word at ``k`` stands where a verb or a common noun would ("I hope", "we will", "the bill")."""
+    return k > 0 and (toks[k - 1].lower in _VERB_BEFORE or toks[k - 1].lower in _WORD_BEFORE)
 
 
 def _name_token(t: Token) -> bool:
@@ -269,6 +306,34 @@ class PersonRecogniser(Recogniser):
                 out.append((k, k + 1, 0.6))
         return out
 
+    _TALKED_TO = PhraseIndex(["spoke to", "spoke with", "talked to", "talked with", "talking to", "speaking to",
+                              "met with", "meeting with", "call with"])
+
+    def _adjective_after_talking(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """"I spoke to rusty on Tuesday": a name that is an adjective, in lower case, where only a
+        person can stand (an adjective alone cannot be spoken to)."""
+        toks, out = a.tokens, []
+        for _, j, _ in self._TALKED_TO.find(toks):
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if j < len(toks) and toks[j].kind == "word" and toks[j].raw.islower() and len(toks[j].raw) >= 3 \
+                    and only_adjective(toks[j].raw) and toks[j].lower not in a.allow.words \
+                    and (nxt is None or nxt.kind == "punct" or nxt.lower in _AFTER_TALKED_TO):   # not "happy families"
+                out.append((j, j + 1, 0.6))
+        return out
+
+    def _unknown_lower_subject(self, a: Analysis) -> list[tuple[int, int, float]]:
+        """A word no dictionary knows, in lower case, right before what only a person does: Whisper's
+        garbled or lower-case name ("then szymanski failed to attend", "so kowalski rang me")."""
+        toks, out = a.tokens, []
+        for k in range(len(toks) - 1):
+            t = toks[k]
+            if (t.kind == "word" and t.raw.isalpha() and t.raw.islower() and len(t.raw) >= 3
+                    and toks[k + 1].lower in _PERSON_ONLY_VERBS and not is_common_word(t.raw)
+                    and t.lower not in _stop_words() and t.lower not in a.allow.words
+                    and not (k and toks[k - 1].lower in _DETERMINERS)):
+                out.append((k, k + 1, 0.6))
+        return out
+
     def _word_names_that_speak(self, a: Analysis) -> list[tuple[int, int, float]]:
         """A name that is also a word ("Joy", "Hope", "Grace"), capitalised and said twice as the one who
         rang or said something ("Joy rang me this morning ... Joy said ..."): Whisper capitalises it as a
@@ -325,16 +390,27 @@ class PersonRecogniser(Recogniser):
             k += 1
         first = k
         while k < n and k - first < 5 and toks[k].kind in ("word", "caps") and toks[k].raw != "," \
-                and not (k > first and toks[k].lower in _CONTACT_WORDS):
+                and not (k > first and toks[k].lower in _CONTACT_WORDS) and not _office_heard(toks, k, first):
             k += 1
         if k >= n or k == first or k + 1 >= n:
             return []
-        if toks[k].raw == ",":                                   # "Faith de Beo, office"
+        extra: list[tuple[int, int, float]] = []               # the name's further parts, comma by comma
+        if _office_heard(toks, k, first):
+            pass                                                 # "Tobias and Kreel of his book"
+        elif toks[k].raw == ",":                                 # "Faith de Beo, office"
             m = k + 1
             while m + 1 < n and (toks[m].lower in _FILLERS or toks[m].raw == ","):
                 m += 1                                           # "Ionut Marin, er, failed to attend"
             if toks[m].lower == "or" and m + 3 < n and _name_token(toks[m + 1]) and toks[m + 2].raw == ",":
                 m += 3                                           # "Le Van Hung, or Hung, office"
+            for _ in range(2):                                   # "Marius, Georgia, Georgesco, telephone contact"
+                c = m
+                while c < n and c - m < 3 and _name_token(toks[c]):
+                    c += 1
+                if not (m < c < n - 1 and toks[c].raw == ","):
+                    break
+                extra.append((m, c, 0.65))
+                m = c + 1
             after = toks[m]
             if not (after.lower in _CONTACT_WORDS or after.lower in _ATTENDANCE_WORDS or after.kind == "digits"
                     or after.raw == "["):
@@ -343,7 +419,7 @@ class PersonRecogniser(Recogniser):
             return []                                            # "Winston Clark office."
         caps = [i for i in range(first, k) if _name_token(toks[i])
                 and strip_possessive(toks[i].raw).lower() not in a.allow.words]
-        return [(caps[0], k, 0.7)] if caps else []
+        return [(caps[0], k, 0.7)] + extra if caps else []
 
     @staticmethod
     def _role_after(toks, j: int) -> bool:
@@ -403,7 +479,8 @@ class PersonRecogniser(Recogniser):
                    if sc >= 0.85 and j - i == 1 and not is_common_word(strip_possessive(toks[i].raw))
                    and not any(ps <= toks[i].start < pe for ps, pe in a.placeholders)}
         lower = self._lowercase_after_relation(a) + self._lowercase_before_relation(a) \
-            + self._word_names_that_speak(a) + self._lower_word_names(a)
+            + self._word_names_that_speak(a) + self._lower_word_names(a) + self._adjective_after_talking(a) \
+            + self._unknown_lower_subject(a)
         lower_at = {i for i, _, _ in lower}
         # names that are words and were found written in lower case: their other mentions are the name
         # too unless used as the word ("his partner joy ... joy rang" but "I hope", "a joy")
@@ -420,9 +497,67 @@ class PersonRecogniser(Recogniser):
                           and toks[c[1] - 1].lower not in NEEDS_NUMBER)]   # "Marcus Hill" a person
         return cands, related, lower_at, lower_names, opening_at
 
+    @staticmethod
+    def _cased_word_names(toks: list[Token], cands, related) -> set[str]:
+        """Names that are also words, written capitalised where the note shows a person: with a surname
+        ("Will Turner"), or as the one word after a relation ("my colleague Will"). Their lower-case
+        mentions are the person too where the person acts ("will said", "will's going to")."""
+        out = set()
+        for i, j, score in cands:
+            name = [t for t in toks[i:j] if t.kind != "punct"]
+            full_name = len(name) >= 2 and all(t.raw[:1].isupper() for t in name)
+            if not (full_name or (len(name) == 1 and score >= 0.8)):
+                continue
+            for t in name:
+                w = strip_possessive(t.raw)
+                if w[:1].isupper() and w[1:].islower() and is_common_word(w) and w.lower() not in _NOT_NAMES:
+                    out.add(w.lower())
+        return out
+
+    @staticmethod
+    def _acts_as_person(toks: list[Token], k: int) -> bool:
+        """A lower-case mention at ``k`` followed by what only a person does there: "will said",
+        "will needed", "will's going", or owning something ("from dawn's ward sister"); never "it will rain",
+        "I hope so", "the will was read", "the dawn's light"."""
+        if _verb_before(toks, k) or k + 1 >= len(toks):
+            return False
+        after = toks[k + 1].lower
+        if toks[k].raw.endswith(("'s", "’s")):      # "will's going", "the note from dawn's ward"
+            return after in _ACTS_AFTER_OWNED or toks[k + 1].kind in ("word", "caps")
+        return after in _ACTS_AFTER
+
+    @staticmethod
+    def _before_surname(toks: list[Token], k: int, owners) -> bool:
+        """"will Rafferty": the lower-case first name right before a capitalised name of the note."""
+        if k + 1 >= len(toks) or toks[k].raw.endswith(("'s", "’s")) or _verb_before(toks, k):
+            return False
+        nxt = toks[k + 1]
+        w = strip_possessive(nxt.raw)
+        return nxt.kind == "word" and w[:1].isupper() and w.lower() in owners and not is_common_word(w)
+
+    @staticmethod
+    def _name_at(toks: list[Token], k: int, candidates) -> tuple[int, tuple[str, ...] | None]:
+        """(last token, name) of the longest multi-word name of ``candidates`` starting at token ``k``
+        ("Nathan Brooks", "Mohammed Al - Rashid"); (k, None) if none."""
+        n = len(toks)
+        for words in candidates:
+            j, m = k, 0
+            while j < n and m < len(words):
+                if toks[j].raw in ("-", "'"):
+                    j += 1
+                    continue
+                if strip_possessive(toks[j].raw).lower() != words[m] or (
+                        m < len(words) - 1 and toks[j].raw.endswith(("'s", "’s"))):
+                    break
+                j, m = j + 1, m + 1
+            if m == len(words) and len(words) > 1:
+                return j - 1, words
+        return k, None
+
     def find(self, a: Analysis) -> list[Entity]:
         toks = a.tokens
         cands, related, lower_at, lower_names, opening_at = self._candidates(a)
+        cased = self._cased_word_names(toks, cands, related)
         # Drop single allow-listed words inside a longer candidate ("Leeds" in "Forward Leeds" is gone
         # already; here the name itself must not be an allow-listed word).
         names: list[tuple[str, ...]] = []
@@ -456,26 +591,19 @@ class PersonRecogniser(Recogniser):
         out, k, n = [], 0, len(toks)
         while k < n:
             w = strip_possessive(toks[k].raw).lower()
-            if w not in owners or toks[k].kind not in ("word", "caps", "letter") or (
-                    _used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)
-                    and not (w in lower_names and _name_use(toks, k))):
+            if w not in owners or toks[k].kind not in ("word", "caps", "letter"):
                 k += 1
                 continue
-            # the longest known name that starts here ("Nathan Brooks", "Mohammed Al - Rashid")
-            end_k, key = k, key_of(w)
-            for words in by_first.get(w, ()):
-                j, m = k, 0
-                while j < n and m < len(words):
-                    if toks[j].raw in ("-", "'"):
-                        j += 1
-                        continue
-                    if strip_possessive(toks[j].raw).lower() != words[m] or (
-                            m < len(words) - 1 and toks[j].raw.endswith(("'s", "’s"))):
-                        break
-                    j, m = j + 1, m + 1
-                if m == len(words) and len(words) > 1:
-                    end_k, key = j - 1, "PERSON:" + " ".join(words)
-                    break
+            end_k, words = self._name_at(toks, k, by_first.get(w, ()))
+            if (_used_as_word(toks, k) and k not in lower_at and not self._relation_after(toks, k + 1)
+                    and not (w in lower_names and _name_use(toks, k))
+                    and not (w in cased and self._acts_as_person(toks, k))
+                    and not (words and toks[end_k].raw[:1].isupper() and not _verb_before(toks, k))
+                    and not (w in cased and self._before_surname(toks, k, owners))
+                    and not _restarted(toks, k, out)):
+                k += 1
+                continue
+            key = "PERSON:" + " ".join(words) if words else key_of(w)
             score = max(best[nm] for nm in owners[w])
             s, e = toks[k].start, toks[end_k].end
             if toks[end_k].raw.endswith(("'s", "’s")):     # keep the possessive: "[PERSON_1]'s welfare"

@@ -26,8 +26,8 @@ class PostcodeRecogniser(PatternRecogniser):
     name = "postcode"
     type = "POSTCODE"
     patterns = ((r"(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]?\d[ABD-HJLNP-UW-Z]{2}(?![A-Z0-9])", 0.75),
-                # Whisper's "LS849": an outward code followed by a garbled inward part.
-                (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?\d[A-Z]?(?![A-Z0-9])", 0.35),
+                # Whisper's "LS849", "WF13, 60 and": an outward code followed by a garbled inward part.
+                (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?\d[A-Z\d]?(?![A-Z0-9])", 0.35),
                 # the outward code alone ("Leeds LS9"), only kept when an address is near
                 (r"(?<![A-Z0-9])[A-Z]{1,2}\d{1,2}[A-Z]?(?![A-Z0-9])", 0.3))
     cues = {"postcode": 0.95, "post code": 0.95}

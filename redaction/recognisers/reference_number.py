@@ -78,7 +78,10 @@ class ReferenceNumberRecogniser(PatternRecogniser):
             mixed = digits >= 6 and len(run.dense) >= 8 and any(c.isalpha() for c in run.dense)
             # groups of unequal length that are not a list of years ("2019-0456, 7-8")
             grouped = digits >= _LONG_RUN and len(nums) >= 3 and not all(_YEAR.fullmatch(t.canon) for t in nums)
-            if "/" in run.dense or not (spoken or mixed or grouped):
+            # six digits or more said one at a time and a check letter ("seven, seven, one, ..., two, M")
+            checked = digits >= 6 and run.dense[-1].isalpha() and len(run.dense) == digits + 1 \
+                and sum(len(t.canon) == 1 for t in nums) >= 6
+            if "/" in run.dense or not (spoken or mixed or grouped or checked):
                 continue
             if _is_iso_date_time(a.text[run.tokens[0].start:run.tokens[-1].end], digits):
                 continue
