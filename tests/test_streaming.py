@@ -227,3 +227,35 @@ def test_redacting_ahead_on_a_growing_text_gives_the_same_redaction():
     ahead, fresh = redact(full, ner_cache=cache), redact(full)
     assert len(full) > 3 * 1500 and len(cache) >= 3
     assert ahead.text == fresh.text and ahead.to_dict() == fresh.to_dict()
+
+
+@pytest.mark.slow
+def test_a_later_whisper_window_over_trailing_silence_is_dropped_one_over_speech_kept(speak):
+    """A buffer fits one Whisper window; when faster-whisper seeks past the last word and decodes
+    what is left as a new window, that window holds new words only if there is speech left
+    (streaming/remnant.py). Real speech, a real decode, Silero VAD; the later windows are made by
+    splitting the real decode where faster-whisper would."""
+    from dataclasses import replace
+
+    from faster_whisper.transcribe import Word
+
+    from assistant.streaming.remnant import without_silent_remnant
+    from assistant.transcribe import TranscribeOptions, decode_options, load_model
+
+    speech = load_audio(speak("I met him at the office this morning. He has found a new job at the bakery "
+                              "and he starts on Monday."))
+    buf = np.concatenate([speech, np.zeros(16000, dtype=np.float32)])      # Stop pressed a second later
+    model = load_model("tiny.en")[0]
+    segs = list(model.transcribe(buf, **decode_options(TranscribeOptions(model="tiny.en"), []))[0])
+    words = [w for s in segs for w in s.words]
+    assert len(words) >= 10
+    last = words[-1].end
+    # A second window over the trailing silence, with what Whisper writes there.
+    hallucination = replace(segs[-1], seek=segs[-1].seek + 500, start=last, end=last + 0.4, text=" Thank you.",
+                            words=[Word(last, last + 0.2, " Thank", 0.4), Word(last + 0.2, last + 0.4, " you.", 0.4)])
+    assert without_silent_remnant(segs + [hallucination], buf) == segs
+    # The same decode, as if the first window had stopped after five words: the rest is speech, kept.
+    first = replace(segs[0], words=words[:5], end=words[4].end)
+    rest = replace(segs[0], seek=segs[0].seek + 100, start=words[5].start, words=words[5:])
+    assert without_silent_remnant([first, rest], buf) == [first, rest]
+    assert without_silent_remnant([first, rest, hallucination], buf) == [first, rest]

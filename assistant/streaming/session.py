@@ -29,6 +29,7 @@ from assistant.audio import SAMPLE_RATE
 from assistant.store import ConsentRequired, NotFound, Store, validate_officer_id
 from assistant.store.validate import contact_date as validate_contact_date
 from assistant.streaming.agreement import HypWord, LocalAgreement
+from assistant.streaming.remnant import without_silent_remnant
 from assistant.streaming.speaker_stream import StreamingSpeakerCheck
 
 __all__ = ["DEFAULT_STREAM_MODEL", "StreamOptions", "DictationStream", "StreamStopped"]
@@ -244,11 +245,12 @@ class DictationStream:
         fit = self.options.fit_encoder == "always" or (final and self.options.fit_encoder == "final")
         with fitted_frames(len(buf) if fit else 0):
             segments, _ = self._model.transcribe(buf, initial_prompt=prompt, **opts)
-            for i, s in enumerate(segments):     # decoded lazily, inside the block
-                stats = (float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
-                words += [HypWord(w.word, offset + w.start, offset + w.end, float(w.probability), i, stats)
-                          for w in (s.words or []) if w.word.strip()]
-                seg_ends.append(offset + s.end)
+            segments = list(segments)            # decoded lazily, inside the block
+        for i, s in enumerate(without_silent_remnant(segments, buf)):
+            stats = (float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
+            words += [HypWord(w.word, offset + w.start, offset + w.end, float(w.probability), i, stats)
+                      for w in (s.words or []) if w.word.strip()]
+            seg_ends.append(offset + s.end)
         self.stats.decodes += 1
         self.stats.decode_s += time.perf_counter() - t0
         return words, seg_ends
