@@ -3,24 +3,15 @@
 Every dictation here was written for these tests; none is taken from an evaluation set."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
 from assistant.extraction import extract
+from tests.extraction_fields import TUESDAY, fields
 
 pytestmark = pytest.mark.spacy
 
-TUESDAY = dt.date(2026, 3, 10)
 OPEN = "Office appointment, he attended. "
-
-
-def fields(text: str, day: dt.date = TUESDAY) -> dict:
-    x = extract(text, day)
-    for f in x.fields.values():                 # every value keeps exact evidence
-        for ev in f.evidence:
-            assert text[ev.start:ev.end] == ev.text
-    return {n: f.value for n, f in x.fields.items()}
 
 
 # -- referrals: the officer corrects the agency's name --------------------------------------------

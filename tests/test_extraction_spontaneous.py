@@ -17,21 +17,13 @@ from hypothesis import strategies as st
 
 from assistant.extraction import extract
 from assistant.extraction.disfluency import clean
+from tests.extraction_fields import TUESDAY, fields
 from tests.test_extraction import redacted as _redacted
 
 # Every test here runs the spaCy English model (redaction or extraction).
 pytestmark = pytest.mark.spacy
 
-TUESDAY = dt.date(2026, 3, 10)
 GOLD = json.loads((Path(__file__).resolve().parents[1] / "eval" / "gold" / "extraction_dictations.json").read_text())
-
-
-def fields(text: str, day: dt.date = TUESDAY) -> dict:
-    x = extract(text, day)
-    for f in x.fields.values():                 # every value keeps exact evidence
-        for ev in f.evidence:
-            assert text[ev.start:ev.end] == ev.text
-    return {n: f.value for n, f in x.fields.items()}
 
 
 # -- the disfluency layer -----------------------------------------------------------------------------
