@@ -13,7 +13,7 @@ from redaction.model import PLACEHOLDER_RE
 from redaction.spoken import IdRun, Token, id_runs, tokenise
 
 __all__ = ["Analysis", "PhraseIndex", "load_nlp", "ner_entities", "common_words", "is_common_word",
-           "only_adjective"]
+           "only_adjective", "stop_words"]
 
 _CHUNK = 1500   # characters per spaCy document: memory stays flat, and a re-check re-runs only changed chunks
 
@@ -58,10 +58,11 @@ def only_adjective(word: str) -> bool:
     """WordNet knows ``word`` as an adjective and as nothing else ("rusty", "happy"): after "spoke to"
     such a word can only be a name."""
     w = word.lower()
-    return w in common_words() and w not in _non_adjectives() and w not in _stop_words()
+    return w in common_words() and w not in _non_adjectives() and w not in stop_words()
 
 
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words (imported only once a recogniser needs them, not at import)."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return STOP_WORDS

@@ -166,6 +166,10 @@ def _sounds_like_street(word: str) -> bool:
     with the same letter: "terris" ~ "terrace", "rode" ~ "road", "clothes" ~ "close"."""
     if word in STREET_WORDS or len(word) < 3:
         return False
-    code = _collapse(jellyfish.metaphone(word))
-    return any(word[0] == st[0] and code == _collapse(jellyfish.metaphone(st))
-               for st in STREET_WORDS if st not in NEEDS_NUMBER)
+    return (word[0], _collapse(jellyfish.metaphone(word))) in _street_sounds()
+
+
+@functools.lru_cache(maxsize=1)
+def _street_sounds() -> frozenset[tuple[str, str]]:
+    """(first letter, collapsed Metaphone code) of each street word, computed once."""
+    return frozenset((st[0], _collapse(jellyfish.metaphone(st))) for st in STREET_WORDS if st not in NEEDS_NUMBER)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from redaction.analysis import Analysis, PhraseIndex, is_common_word, only_adjective
+from redaction.analysis import Analysis, PhraseIndex, is_common_word, only_adjective, stop_words
 from redaction.model import Entity
 from redaction.placeholders import placeholder_pattern
 from redaction.recognisers.address import NEEDS_NUMBER, STREET_WORDS
@@ -131,13 +131,6 @@ def _used_as_word(toks: list[Token], k: int) -> bool:
     return k > 0 and toks[k - 1].lower in _WORD_BEFORE and toks[k - 1].kind == "word"
 
 
-@functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS   # spaCy only once a name needs it, not at import
-
-    return frozenset(STOP_WORDS)
-
-
 def _name_use(toks: list[Token], k: int) -> bool:
     """Is the word at ``k`` (a name that is also a word) used as the name here, not as the word?"""
     before = toks[k - 1].lower if k else "."
@@ -150,7 +143,7 @@ def _office_heard(toks: list[Token], k: int, first: int) -> bool:
     """Whisper's "of his" for "office" right after an opening name of two words or more (a garbled name:
     "Tobias and Kreel of his appointment"); one word before it is ordinary speech ("Most of his ...")."""
     if not (k - first >= 2 and toks[k].lower == "of" and k + 2 < len(toks) and toks[k + 1].lower == "his"
-            and toks[first].raw[:1].isupper() and toks[first].lower not in _stop_words()):
+            and toks[first].raw[:1].isupper() and toks[first].lower not in stop_words()):
         return False
     after = toks[k + 2].lower                 # what the opening says next: "appointment", "booked", ", on time"
     return after in _AFTER_OFFICE or after in _ATTENDANCE_WORDS or toks[k + 2].kind == "punct"
@@ -329,7 +322,7 @@ class PersonRecogniser(Recogniser):
             t = toks[k]
             if (t.kind == "word" and t.raw.isalpha() and t.raw.islower() and len(t.raw) >= 3
                     and toks[k + 1].lower in _PERSON_ONLY_VERBS and not is_common_word(t.raw)
-                    and t.lower not in _stop_words() and t.lower not in a.allow.words
+                    and t.lower not in stop_words() and t.lower not in a.allow.words
                     and not (k and toks[k - 1].lower in _DETERMINERS)):
                 out.append((k, k + 1, 0.6))
         return out
@@ -343,7 +336,7 @@ class PersonRecogniser(Recogniser):
             t = toks[k]
             w = t.lower
             if (t.kind == "word" and t.raw[:1].isupper() and t.raw[1:].islower() and len(w) >= 3
-                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in _stop_words()
+                    and toks[k + 1].lower in _SPEECH_VERBS and w not in _NOT_NAMES and w not in stop_words()
                     and w not in a.allow.words and is_common_word(w)):
                 found.setdefault(w, []).append(k)
         return [(k, k + 1, 0.65) for ks in found.values() if len(ks) >= 2 for k in ks]
@@ -356,7 +349,7 @@ class PersonRecogniser(Recogniser):
         for k in range(1, n - 2):
             t = toks[k]
             w = strip_possessive(t.lower)
-            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in _stop_words() or w in _NOT_NAMES
+            if (t.kind != "word" or not t.raw.islower() or len(w) < 3 or w in stop_words() or w in _NOT_NAMES
                     or w in a.allow.words or w in PERSON_CUES or toks[k - 1].lower not in _SUBJECT_START):
                 continue
             nxt, nxt2 = toks[k + 1].lower, toks[k + 2].lower
