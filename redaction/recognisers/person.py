@@ -4,7 +4,6 @@ name, whole or in part, possessive or not ("Daniel's"), so one person keeps one 
 Allow-listed terms ("Forward Leeds", towns, days) are never names."""
 from __future__ import annotations
 
-import functools
 import re
 
 from redaction.analysis import Analysis, PhraseIndex, is_common_word, only_adjective, stop_words
