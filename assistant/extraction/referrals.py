@@ -154,17 +154,23 @@ def _sound(text: str) -> str:
     return jellyfish.metaphone("".join(ch for ch in text.lower() if ch.isalpha()))
 
 
+@lru_cache(maxsize=4)
+def _listed_sounds(keys: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str, list[str]], ...]:
+    """(key, listed name, its Metaphone code, its words of three letters or more), computed once per
+    list, not once per span tried."""
+    return tuple((k, listed, _sound(listed), [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3])
+                 for k, listed in keys)
+
+
 def _sounds_like(name: str, key: str, keys: dict[str, str]) -> str | None:
     """A listed agency the heard words sound like: codes close, the letters not far off, the same
     opening sound, and every longer word heard close to a listed word (so "forward leads" is not
     the "forward trust")."""
     name = re.sub(r"^(?:(?:the|a|an|to|for)\s+)+", "", name.lower())      # "the some irritants"
     heard, letters = _sound(name), "".join(ch for ch in name if ch.isalpha())
-    for k, listed in keys.items():
-        code = _sound(listed)
+    for k, listed, code, words in _listed_sounds(tuple(keys.items())):
         if heard[:2] != code[:2] or fuzz.ratio(heard, code) < 75 or max(fuzz.ratio(key, k), fuzz.ratio(letters, k)) < 65:
             continue
-        words = [w for w in re.findall(r"[a-z]+", listed.lower()) if len(w) >= 3]
         # The name's last word is heard at the end too ("mental health has" is no "mental health team").
         said = re.findall(r"[a-z]+", name)
         if not words or max(fuzz.ratio(words[-1], said[-1]), fuzz.ratio(words[-1], "".join(said[-2:]))) < 50:
