@@ -403,6 +403,11 @@ def test_a_repeated_word_does_not_change_the_fields(i, data):
     _assert_unchanged(i, sents)
 
 
+def test_an_ordinal_said_twice_is_one_date():
+    assert fields("Office appointment, he attended. Next appointment is on the eighth eighth at ten.",
+                  TUESDAY)["next_appointment"] == "2026-04-08T10:00"
+
+
 def test_fillers_do_not_move_a_relationship_topic_out_of_reach():
     # The topic words are looked for a set number of *words* either side of the relative, so the
     # fillers the disfluency layer blanks cannot push them out (they once counted as characters).

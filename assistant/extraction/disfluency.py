@@ -190,7 +190,8 @@ def _corrections(ws: list[_W], gone: set[int] = frozenset()) -> list[Removal]:
 
 def _repeats(ws: list[_W]) -> list[Removal]:
     """Adjacent repeats of one to three words ("he he", "on the, on the"): the first copy goes. Numbers
-    are left alone ("ten ten" is a time), as are words English doubles ("that that", "had had")."""
+    and months are left alone ("ten ten" is a time, "May may"), as are words English doubles ("that
+    that", "had had"); an ordinal said twice is a repeat."""
     out = []
     content = [k for k, w in enumerate(ws) if not w.punct]
     i = 0
@@ -201,8 +202,9 @@ def _repeats(ws: list[_W]) -> list[Removal]:
                 continue
             a = [ws[k].lower for k in content[i:i + n]]
             b = [ws[k].lower for k in content[i + n:i + 2 * n]]
-            if a != b or (n == 1 and (a[0] in ("that", "had", "is", "do") or _kind(ws[content[i]]) in
-                                      ("time", "date"))):
+            # An ordinal said twice is a repeat ("the eighth, eighth at ten"): no date reads it twice.
+            if a != b or (n == 1 and (a[0] in ("that", "had", "is", "do") or a[0] in _MONTHS
+                                      or _kind(ws[content[i]]) == "time")):
                 continue
             if n == 1 and not a[0].isalpha():
                 continue
