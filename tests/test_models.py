@@ -129,3 +129,20 @@ def test_spacy_pipeline_loads_without_plugins_or_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split("\n")[0] == "['DATE', 'GPE', 'PERSON'] False False True"
+
+
+@pytest.mark.spacy
+@pytest.mark.parametrize("first", ["redaction", "extraction"])
+def test_redaction_and_extraction_never_import_torch(first):
+    """The path `casenote process` takes after transcription (redact, then extract; or extraction
+    first, as `casenote extract` does) never imports torch: any module reading spaCy outside
+    models.spacy_pipeline's guard (redaction's stop words once did) brings torch in through thinc,
+    +2 s and ~250 MB of every `process`."""
+    steps = {"redaction": "from redaction import redact; r = redact('I saw John Smith, the bill was paid.');",
+             "extraction": "import datetime; from assistant.extraction import extract;"
+                           "extract('He attended on time. Next appointment Friday at ten.', datetime.date(2026, 3, 9));"}
+    other = "extraction" if first == "redaction" else "redaction"
+    code = "import sys;" + steps[first] + steps[other] + "print('torch' in sys.modules, 'thinc' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[0] == "False True"
