@@ -207,13 +207,44 @@ def _decode_stored(store: Store, rid: str, max_duration_s: float) -> np.ndarray:
 def warm_text_models(contact_date: dt.date | None = None) -> None:
     """Load what redaction and extraction need (the one spaCy pipeline, the allow-list, lexicons and
     matchers) by running both once on a short text. The streaming engine does this when a dictation
-    starts, so Stop finds them ready. ``process`` does not: loading them beside Whisper's decoding
-    slowed the decoding by more than the load takes, and raised peak memory from ~550 to ~670 MB
-    (benchmarks/process_bench.py); after it, spaCy reuses memory the decoding freed."""
+    starts, so Stop finds them ready; ``process`` while it imports and transcribes the audio."""
     from assistant.extraction import extract
     from redaction import redact
 
     extract(redact("Warm up. Seen at the office today.").text, contact_date or dt.date.today())
+
+
+def _warm_text_models_beside(contact_date: str | None) -> None:
+    """Load the text models in a thread while the audio is transcribed (once the speaker check has
+    kept some of the recording: one that is all another voice loads nothing). Whisper's model load and decoding
+    leave part of a core idle, and spaCy's load (1-2 s) otherwise came after the decoding, on the
+    officer's time: 149 s dictation, 1.41x -> 1.2x plain faster-whisper
+    (benchmarks/process_bench.py). It once cost more than it saved: while spaCy still pulled in torch
+    (models/imports.py), memory rose to ~670 MB and the decoding slowed by more than the load took.
+    The thread only loads; a failure here surfaces in the redaction stage, where it is reported."""
+    import threading
+
+    day = dt.date.fromisoformat(contact_date) if contact_date else None
+
+    def warm():
+        try:
+            warm_text_models(day)
+        except Exception:     # noqa: BLE001 - the stage itself runs (and reports) the same code again
+            pass
+
+    thread = threading.Thread(target=warm, name="casenote-warm-text-models", daemon=True)
+    _warming.append(thread)
+    thread.start()
+
+
+# Threads loading the text models; the text stages wait for them (they need the models anyway),
+# so no warm-up is left running once a note is stored.
+_warming: list = []
+
+
+def _wait_for_warm_models() -> None:
+    while _warming:
+        _warming.pop().join()
 
 
 def _speaker_stage(store: Store, rec: dict, samples: np.ndarray):
@@ -258,6 +289,8 @@ def _audio_stages(store: Store, rec: dict, max_duration_s: float, samples: np.nd
     t0 = time.perf_counter()
     if tr_d is None:
         fault_point("transcribe")   # with ":SECONDS", dies in the middle of transcription
+        if check.kept:             # something of the officer's voice is left to transcribe
+            _warm_text_models_beside(rec["contact_date"])
         tr_d = transcribe(masked).to_dict()
         store.save_stage_result(rid, "transcribed", tr_d)
     timing["transcribe_s"] = round(time.perf_counter() - t0, 3)
@@ -281,6 +314,7 @@ def _run_stages(store: Store, rec: dict, resumed: bool, max_duration_s: float,
         check = SpeakerCheck.from_dict(check_d)
         gone = "; ".join(check.messages()) if check.removed else "no words were recognised"
         store.discard_recording(rid, reason="no speech")
+        _wait_for_warm_models()   # none left running after the call, whatever its outcome
         raise NoSpeech(f"no dictation to process: {gone}. Nothing was kept.")
     red_d, ext_d = _text_stages(store, rec, transcript, timing, ner_cache)
     t0 = time.perf_counter()
@@ -295,6 +329,7 @@ def _text_stages(store: Store, rec: dict, transcript, timing: dict, ner_cache: d
     """Redaction then extraction of the transcript, each saved before the next starts."""
     rid = rec["id"]
     t0 = time.perf_counter()
+    _wait_for_warm_models()
     red_d = store.stage_result(rid, "redacted")
     if red_d is None:
         from redaction import redact

@@ -12,9 +12,9 @@ changes nothing, and any other thread's ``import torch`` (resemblyzer) works as 
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
-import sys
 import threading
+
+from models.imports import refused_imports
 
 __all__ = ["SPACY_MODEL", "REDACTION_ONLY", "EXTRACTION_DISABLED", "load_spacy", "disabled_except", "stop_words"]
 
@@ -27,31 +27,8 @@ _nlp = None
 _lock = threading.Lock()
 
 
-class _NoTorchInThisThread(importlib.abc.MetaPathFinder):
-    """Refuses ``import torch`` in the threads loading spaCy only: other threads (Whisper, the speaker
-    check, the web server) import as usual, and ``sys.modules`` is never touched."""
-
-    def __init__(self):
-        self.threads: set[int] = set()
-
-    def find_spec(self, name, path=None, target=None):
-        if (name == "torch" or name.startswith("torch.")) and threading.get_ident() in self.threads:
-            raise ModuleNotFoundError(f"No module named {name!r} (not needed while spaCy loads)", name=name)
-        return None
-
-
-_finder = _NoTorchInThisThread()
-sys.meta_path.insert(0, _finder)
-
-
-@contextlib.contextmanager
 def _without_torch():
-    me = threading.get_ident()
-    _finder.threads.add(me)
-    try:
-        yield
-    finally:
-        _finder.threads.discard(me)
+    return refused_imports("torch")
 
 
 with _without_torch():   # spaCy imported here first, so whoever imports it after gets the torch-free thinc

@@ -58,6 +58,7 @@ def test_spliced_second_voice_is_left_out_and_reported(real_speech, voiceprint, 
 
 @pytest.mark.slow
 @pytest.mark.shared
+@pytest.mark.spacy      # the text models are warmed while Whisper decodes what the speaker check kept
 def test_a_recording_of_someone_else_only_is_refused_and_not_kept(real_speech, voiceprint, tmp_path):
     from assistant.pipeline import NoSpeech
 

@@ -19,7 +19,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
+
+from models.imports import refused_imports
+
+with refused_imports("pandas"):   # sqlite-utils imports pandas only to map its Timestamp type (see there)
+    import sqlite_utils
 
 from assistant import paths
 from assistant.store import connections, dbfile, keys, validate
