@@ -117,6 +117,32 @@ def test_stop_takes_the_running_decode_as_final_when_it_heard_all_the_speech(spe
 
 @pytest.mark.slow
 @pytest.mark.spacy
+def test_stop_gives_up_a_running_decode_that_heard_too_little(speak):
+    """Stop pressed while the worker decodes only the first half of the speech: that decode is given
+    up at its next model call (its words are never used) and the whole buffer is decoded once."""
+    from assistant.transcribe import transcribe
+
+    text = "He agreed to bring his tenancy letter on Friday, and we talked about his housing and his debts."
+    samples = np.concatenate([load_audio(speak(text)), np.zeros(8000, dtype=np.float32)])
+    half = len(samples) // 2
+    store = Store()
+    stream = DictationStream("jsmith", store.grant_consent("jsmith"), "2026-03-09", store=store)
+    stream.feed(samples[:half])
+    deadline = time.monotonic() + 30
+    while stream._inflight == 0 and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert stream._inflight == half, "the worker did not start decoding the first half"
+    stream.feed(samples[half:])
+    transcript, _ = stream.finish_transcript()
+    assert stream.stats.stop["final"] == "tail decode", stream.stats.stop
+    assert stream.stats.decodes == 1, "the given-up decode finished, or its words were used"
+    assert not stream._cancel.is_set()
+    assert score_utterance(normalise(transcribe(samples).text), normalise(transcript.text)).wer <= 0.10
+    stream.discard()
+
+
+@pytest.mark.slow
+@pytest.mark.spacy
 @pytest.mark.shared
 def test_stream_on_real_speech_is_as_accurate_as_batch(real_speech):
     from assistant.transcribe import transcribe

@@ -12,7 +12,8 @@ How it works:
   ``max_buffer_s`` (the pending words up to the cut are committed first), so a decode never takes
   longer as the dictation goes on and the lag behind speech stays bounded. Silence (Silero VAD
   inside faster-whisper finds no speech) is dropped from the buffer.
-- ``stop`` decodes only the uncommitted tail once more, commits it, then hands the transcript and
+- ``stop`` decodes only the uncommitted tail once more (a running decode that heard too little is given
+  up at its next model call: streaming/cancel.py), commits it, then hands the transcript and
   speaker report to the pipeline's own stages (redaction, extraction, the note), whose models were
   loaded when the dictation started.
 """
@@ -29,6 +30,8 @@ from assistant.audio import SAMPLE_RATE
 from assistant.store import ConsentRequired, NotFound, Store, validate_officer_id
 from assistant.store.validate import contact_date as validate_contact_date
 from assistant.streaming.agreement import HypWord, LocalAgreement
+from assistant.streaming.cancel import DecodeCancelled, cancellable
+from assistant.streaming.pause import PauseDetector
 from assistant.streaming.remnant import without_silent_remnant
 from assistant.streaming.speaker_stream import StreamingSpeakerCheck
 
@@ -98,6 +101,7 @@ class StreamStats:
     lag: list[tuple[float, float]] = field(default_factory=list)       # (audio time of word end, seconds late)
     buffer: list[tuple[float, float]] = field(default_factory=list)    # (audio time, buffer seconds)
     stop: dict = field(default_factory=dict)      # how Stop made the tail final, and how long it took
+    given_up: int = 0                              # decodes dropped for a newer one (a pause began; Stop)
 
 
 class DictationStream:
@@ -113,7 +117,9 @@ class DictationStream:
         self.officer, self.consent_id, self.options = officer, consent_id, options
         self.contact_date = validate_contact_date(contact_date)
         self.store.active_consent(consent_id, officer)
-        self._model, self._model_info, self._load_s = self._load_models()
+        model, self._model_info, self._load_s = self._load_models()
+        self._cancel = threading.Event()    # set at Stop: the worker's running decode is given up
+        self._model = cancellable(model, self._cancel)
         self.recording = self.store.start_stream_recording(consent_id, officer, self.contact_date)
         self.speaker = StreamingSpeakerCheck(self.store.get_voiceprint(officer))
         self._audio = np.zeros(int(options.max_duration_s * SAMPLE_RATE), dtype=np.float32)
@@ -128,6 +134,8 @@ class DictationStream:
         self._inflight = 0                 # samples the worker's running decode heard (0: none running)
         self._stop_need: int | None = None # at Stop: samples a final hypothesis must have heard
         self._worker_final = False         # at Stop: the running decode heard all speech and was made final
+        self._pauses = PauseDetector()
+        self._wake_now = False             # a pause began: decode what arrived without waiting for min_chunk_s
         self._ner_cache: dict = {}         # spaCy's entities per chunk of committed text (redact ahead)
         self._redacted_chars = 0
         self._cond = threading.Condition()
@@ -176,10 +184,27 @@ class DictationStream:
                 self._n += len(samples)
                 self._fed_at.append((self._n, time.monotonic()))
                 self._cond.notify()
+            end = self._pauses.update(self._audio, self._n)
+            if end is not None:
+                self._at_pause(end)
             step = int(self.options.min_chunk_s * SAMPLE_RATE)
             while self._paced_by_audio and self._n - self._decoded_to >= step:
                 self._step(self._decoded_to + step, final=False)
         return not self.capped
+
+    def _at_pause(self, end: int) -> None:
+        """The officer paused after speaking (speech ended at sample ``end``): decode all that arrived
+        now, giving up a running decode that heard less (pause.py says why)."""
+        need = end + int((_VAD_PAD_MS / 1000 + _END_MARGIN_S) * SAMPLE_RATE)
+        if self._paced_by_audio:           # the same decode, at the same audio time, whatever the load
+            if self._decoded_to < need <= self._n:
+                self._step(self._n, final=False)
+            return
+        with self._cond:
+            if 0 < self._inflight < need:
+                self._cancel.set()
+            self._wake_now = True
+            self._cond.notify()
 
     def _revoked(self) -> None:
         """Consent withdrawn mid-dictation: stop, and keep nothing in memory either."""
@@ -204,10 +229,12 @@ class DictationStream:
         step = int(self.options.min_chunk_s * SAMPLE_RATE)
         while True:
             with self._cond:
-                while not self._stopping and self._n - self._decoded_to < step:
+                while not self._stopping and self._n - self._decoded_to < step and not self._wake_now:
                     self._cond.wait(timeout=0.5)
                 if self._stopping:
                     return
+                self._wake_now = False
+                self._cancel.clear()       # a decode given up for a pause: this one hears the pause
                 # Behind (a loaded machine): decode at most max_buffer_s, not all that arrived, so
                 # a decode never spans two Whisper windows and gets slower still.
                 n = min(self._n, self._buf_start + int(self.options.max_buffer_s * SAMPLE_RATE))
@@ -257,7 +284,11 @@ class DictationStream:
 
     def _step(self, n: int, final: bool, behind: bool = False) -> None:
         buf = self._masked_buffer(n)
-        words, seg_ends = self._decode(buf, final)
+        try:
+            words, seg_ends = self._decode(buf, final)
+        except DecodeCancelled:            # a pause began or Stop was pressed: a newer decode replaces it
+            self.stats.given_up += 1
+            return
         with self._state:
             if self._stopping and not final:
                 # Stop was pressed meanwhile. If this decode heard all the speech, it is as good as
@@ -350,8 +381,8 @@ class DictationStream:
         The tail is decoded again only when no hypothesis has seen all of the speech: if the last
         decode covered audio past the end of speech (Silero VAD, a few milliseconds), its
         uncommitted words are taken as they are; if the decode running in the worker heard past
-        it, Stop waits for that decode and takes it as final. Otherwise the buffer is decoded once
-        more (after the running decode, which heard too little: the model decodes one at a time)."""
+        it, Stop waits for that decode and takes it as final. Otherwise the running decode, which heard
+        too little, is given up at its next model call, and the buffer is decoded once more."""
         if self.revoked:
             raise StreamStopped("the consent was revoked; the dictation was erased")
         t0 = time.perf_counter()
@@ -361,7 +392,7 @@ class DictationStream:
             n, decoded_to = self._n, self._decoded_to
             need = self._speech_end(n)   # samples a final hypothesis must have heard; None: no speech left
             self._stop_need, inflight = need, self._inflight
-        how = "none"
+        how, parts = "none", {}
         if need is not None and decoded_to >= need:
             how = "last hypothesis"
             with self._state:
@@ -372,14 +403,24 @@ class DictationStream:
             # The buffer is decoded once more, whole (a tail decoded alone from the last committed
             # word, with the committed text as its prompt, repeated that text: +41 WER points).
             how = "tail decode"
+            self._give_up_running_decode()
+            parts["gave_up_wait_s"] = round(time.perf_counter() - t0, 3)
             if self.options.stop_trim:
                 cut = self._committed_boundary(self._buf_start / SAMPLE_RATE, [])
                 if cut is not None and cut > self._buf_start / SAMPLE_RATE:
                     self._buf_start = int(cut * SAMPLE_RATE)
+            parts["final_buffer_s"] = round((n - self._buf_start) / SAMPLE_RATE, 2)
             self._step(n, final=True)
-        self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3)}
+        self.stats.stop = {"final": how, "stop_wait_decode_s": round(time.perf_counter() - t0, 3), **parts}
         with self._state:
             return self._transcript(n), self.speaker.report(n / SAMPLE_RATE)
+
+    def _give_up_running_decode(self) -> None:
+        """The worker's decode (if any) heard too little: drop it at its next model call, not at its end."""
+        self._cancel.set()
+        if self._worker.ident is not None:
+            self._worker.join()
+        self._cancel.clear()
 
     def _wait_for_worker(self) -> bool:
         """Wait for the worker's running decode to end; True if it was made final (it heard all speech)."""
@@ -396,7 +437,9 @@ class DictationStream:
         if n - start <= SAMPLE_RATE // 10:
             return n if self.agreement.pending else None
         tail = self._masked_buffer(n)[start - self._buf_start:]
-        spans = get_speech_timestamps(tail, VadOptions(speech_pad_ms=_VAD_PAD_MS))
+        # min_silence_duration_ms: Silero's default (2 s) carries a speech span over any shorter pause,
+        # to the end of the audio when Stop comes sooner, so no hypothesis could ever have heard it all.
+        spans = get_speech_timestamps(tail, VadOptions(speech_pad_ms=_VAD_PAD_MS, min_silence_duration_ms=_VAD_PAD_MS))
         if not spans:
             return n if self.agreement.pending else None
         return min(n, start + spans[-1]["end"] + int(_END_MARGIN_S * SAMPLE_RATE))
